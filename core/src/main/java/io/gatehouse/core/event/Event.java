@@ -1,0 +1,26 @@
+package io.gatehouse.core.event;
+
+import io.gatehouse.core.access.AccessDecision;
+import io.gatehouse.core.access.AccessRequest;
+import io.gatehouse.core.model.Digest;
+import io.gatehouse.core.model.RepositoryName;
+import java.time.Instant;
+
+/** Things that happened, for the audit log, webhooks, the scan queue and metrics. */
+public sealed interface Event {
+  Instant at();
+
+  /** An authorization decision, allowed or denied. Every one is emitted. */
+  record AccessDecided(Instant at, AccessRequest request, AccessDecision decision) implements Event {}
+
+  record ManifestPushed(Instant at, RepositoryName repository, Digest digest, String mediaType, String tag)
+      implements Event {}
+
+  record ManifestDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
+
+  record TagDeleted(Instant at, RepositoryName repository, String tag) implements Event {}
+
+  record BlobCommitted(Instant at, RepositoryName repository, Digest digest, long size) implements Event {}
+
+  record BlobDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
+}
