@@ -1,0 +1,27 @@
+package io.gatehouse.access;
+
+import io.gatehouse.core.store.MetadataStore;
+import io.gatehouse.core.store.SigningKeyRecord;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-memory {@link MetadataStore.SigningKeys} for unit tests of this module; the JDBC implementation is
+ * covered by the storage module's contract suite. Counts reads so tests can see key-ring refreshes.
+ */
+final class InMemorySigningKeys implements MetadataStore.SigningKeys {
+  private final List<SigningKeyRecord> keys = new CopyOnWriteArrayList<>();
+  final AtomicInteger reads = new AtomicInteger();
+
+  @Override
+  public List<SigningKeyRecord> all() {
+    reads.incrementAndGet();
+    return List.copyOf(keys);
+  }
+
+  @Override
+  public void add(SigningKeyRecord key) {
+    keys.add(key);
+  }
+}
