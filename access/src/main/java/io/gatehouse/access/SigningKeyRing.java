@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,14 +36,18 @@ final class SigningKeyRing {
   private static final Logger log = LoggerFactory.getLogger(SigningKeyRing.class);
   static final Duration REFRESH_INTERVAL = Duration.ofSeconds(30);
 
-  private record Snapshot(String signingKeyId, JWSSigner signer, Map<String, JWSVerifier> verifiers) {}
+  /** The key new tokens are signed with, and the id that goes in their {@code kid} header. */
+  record SigningKey(String keyId, JWSSigner signer) {}
+
+  private record Snapshot(SigningKey signing, Map<String, JWSVerifier> verifiers) {}
 
   private record Usable(SigningKeyRecord record, ECKey key) {}
 
   private final MetadataStore.SigningKeys store;
   private final Clock clock;
   private volatile Snapshot snapshot;
-  private Instant lastRefresh;
+  private final ReentrantLock refreshLock = new ReentrantLock();
+  private Instant lastRefresh; // guarded by refreshLock
 
   SigningKeyRing(MetadataStore.SigningKeys store, Clock clock) {
     this.store = store;
@@ -59,12 +64,8 @@ final class SigningKeyRing {
     this.lastRefresh = clock.instant();
   }
 
-  String signingKeyId() {
-    return snapshot.signingKeyId();
-  }
-
-  JWSSigner signer() {
-    return snapshot.signer();
+  SigningKey signingKey() {
+    return snapshot.signing();
   }
 
   Optional<JWSVerifier> verifier(String keyId) {
@@ -72,7 +73,9 @@ final class SigningKeyRing {
     if (known != null) {
       return Optional.of(known);
     }
-    synchronized (this) {
+    // A lock rather than synchronized: the store read below must not pin a virtual thread on Java 21.
+    refreshLock.lock();
+    try {
       Instant now = clock.instant();
       if (Duration.between(lastRefresh, now).compareTo(REFRESH_INTERVAL) >= 0) {
         lastRefresh = now;
@@ -82,6 +85,8 @@ final class SigningKeyRing {
         }
       }
       return Optional.ofNullable(snapshot.verifiers().get(keyId));
+    } finally {
+      refreshLock.unlock();
     }
   }
 
@@ -117,7 +122,8 @@ final class SigningKeyRing {
             .max(Comparator.comparing((Usable u) -> u.record().createdAt()).thenComparing(u -> u.record().keyId()))
             .orElseThrow();
     try {
-      return new Snapshot(newest.record().keyId(), new ECDSASigner(newest.key()), Map.copyOf(verifiers));
+      SigningKey signing = new SigningKey(newest.record().keyId(), new ECDSASigner(newest.key()));
+      return new Snapshot(signing, Map.copyOf(verifiers));
     } catch (JOSEException e) {
       throw new IllegalStateException("signing key " + newest.record().keyId() + " cannot sign", e);
     }

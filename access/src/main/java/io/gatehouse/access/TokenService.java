@@ -94,11 +94,11 @@ public final class TokenService {
     if (principal instanceof Principal.User user) {
       claims.subject(user.name());
     }
-    JWSHeader header =
-        new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keys.signingKeyId()).type(JOSEObjectType.JWT).build();
+    SigningKeyRing.SigningKey key = keys.signingKey();
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(JOSEObjectType.JWT).build();
     SignedJWT jwt = new SignedJWT(header, claims.build());
     try {
-      jwt.sign(keys.signer());
+      jwt.sign(key.signer());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign token", e);
     }
@@ -125,6 +125,12 @@ public final class TokenService {
     Optional<VerifiedToken> result = verifyUncached(token, now);
     result.filter(t -> now.isBefore(t.expiresAt())).ifPresent(t -> verified.put(token, t));
     return result;
+  }
+
+  /** How many verified tokens are remembered (for tests). */
+  long cachedVerifications() {
+    verified.cleanUp();
+    return verified.estimatedSize();
   }
 
   private Optional<VerifiedToken> verifyUncached(String token, Instant now) {

@@ -7,8 +7,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory {@link MetadataStore.SigningKeys} for unit tests of this module; the JDBC implementation is
- * covered by the storage module's contract suite. Counts reads so tests can see key-ring refreshes.
+ * An in-memory {@link MetadataStore.SigningKeys} for unit tests of this module; the JDBC implementation
+ * belongs to the storage module and is tested there. Counts reads so tests can see key-ring refreshes.
  */
 final class InMemorySigningKeys implements MetadataStore.SigningKeys {
   private final List<SigningKeyRecord> keys = new CopyOnWriteArrayList<>();

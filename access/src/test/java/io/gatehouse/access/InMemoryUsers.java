@@ -8,11 +8,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An in-memory {@link MetadataStore.Users} for unit tests of this module. The interface is two methods and
- * the JDBC implementation is tested against H2 and PostgreSQL in the storage module's contract suite, so a
- * fake is enough here. It counts lookups so tests can see what a cache saved.
+ * An in-memory {@link MetadataStore.Users} for unit tests of this module. The interface is two methods; the
+ * JDBC implementation belongs to the storage module and is tested there (its {@code MetadataStoreContract}
+ * on H2 and PostgreSQL), so a fake is enough here. It counts lookups so tests can see what a cache saved.
  */
-final class InMemoryUsers implements MetadataStore.Users {
+class InMemoryUsers implements MetadataStore.Users {
   private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
   final AtomicInteger finds = new AtomicInteger();
 

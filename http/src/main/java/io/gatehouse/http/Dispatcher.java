@@ -4,7 +4,7 @@ import io.gatehouse.access.AccessDecisionPoint;
 import io.gatehouse.access.Authenticator;
 import io.gatehouse.access.Caller;
 import io.gatehouse.access.RequestContext;
-import io.gatehouse.core.access.AccessDecision;
+import io.gatehouse.access.AuthorizationDecision;
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Resource;
 import io.gatehouse.core.error.Denied;
@@ -85,7 +85,7 @@ public final class Dispatcher extends Handler.Abstract {
         return true;
       }
       Optional<Resource> resource = resourceOf(exchange, matched.params);
-      AccessDecision decision = decisions.decide(caller, route.action(), resource.orElse(Resource.REGISTRY), context);
+      AuthorizationDecision decision = decisions.decide(caller, route.action(), resource.orElse(Resource.REGISTRY), context);
       if (!decision.allowed()) {
         refuse(exchange, caller, resource, route.action(), decision);
         callback.succeeded();
@@ -102,10 +102,10 @@ public final class Dispatcher extends Handler.Abstract {
     return true;
   }
 
-  private void refuse(Exchange exchange, Caller caller, Optional<Resource> resource, Action action, AccessDecision decision)
+  private void refuse(Exchange exchange, Caller caller, Optional<Resource> resource, Action action, AuthorizationDecision decision)
       throws Exception {
-    boolean insufficientScope = decisions.isInsufficientScope(decision);
-    if (caller.isAnonymous() || insufficientScope) {
+    boolean insufficientScope = decision.outcome() == AuthorizationDecision.Outcome.INSUFFICIENT_SCOPE;
+    if (decision.outcome() == AuthorizationDecision.Outcome.AUTHENTICATION_REQUIRED || insufficientScope) {
       exchange.header("WWW-Authenticate", challenge.header(exchange, resource, action, insufficientScope));
       errors.render(exchange, new Unauthenticated(caller.isAnonymous() ? "authentication required" : decision.reason()));
     } else {
@@ -145,7 +145,7 @@ public final class Dispatcher extends Handler.Abstract {
   }
 
   private Exchange anonymousExchange(Request request, Response response, RequestContext context) {
-    return new Exchange(request, response, Map.of(), Caller.anonymous(), context, decisions, metrics.forRoute("unmatched"));
+    return new Exchange(request, response, Map.of(), Caller.ANONYMOUS, context, decisions, metrics.forRoute("unmatched"));
   }
 
   private record Matched(Route route, Map<String, String> params) {}

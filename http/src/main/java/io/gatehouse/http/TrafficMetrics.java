@@ -22,8 +22,8 @@ public final class TrafficMetrics {
   }
 
   private Exchange.Traffic create(String route) {
-    Counter in = Counter.builder("gatehouse.http.received.bytes").tag("route", route).register(registry);
-    Counter out = Counter.builder("gatehouse.http.sent.bytes").tag("route", route).register(registry);
+    Counter received = Counter.builder("gatehouse.http.received.bytes").tag("route", route).register(registry);
+    Counter sent = Counter.builder("gatehouse.http.sent.bytes").tag("route", route).register(registry);
     return new Exchange.Traffic() {
       @Override
       public InputStream countIn(InputStream stream) {
@@ -32,7 +32,7 @@ public final class TrafficMetrics {
           public int read() throws IOException {
             int b = super.read();
             if (b >= 0) {
-              in.increment();
+              received.increment();
             }
             return b;
           }
@@ -41,7 +41,7 @@ public final class TrafficMetrics {
           public int read(byte[] b, int off, int len) throws IOException {
             int n = super.read(b, off, len);
             if (n > 0) {
-              in.increment(n);
+              received.increment(n);
             }
             return n;
           }
@@ -50,7 +50,7 @@ public final class TrafficMetrics {
 
       @Override
       public void countOut(long bytes) {
-        out.increment(bytes);
+        sent.increment(bytes);
       }
     };
   }

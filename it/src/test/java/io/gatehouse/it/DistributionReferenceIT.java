@@ -16,7 +16,10 @@ class DistributionReferenceIT extends RegistryClientsContract {
 
     @BeforeAll
     void startDistribution(@TempDir Path root) {
-        distribution = DistributionRegistry.start(root);
+        DistributionRegistry.skipReasonIfMissing().ifPresent(this::skipAllTests);
+        if (!skippingAllTests()) {
+            distribution = DistributionRegistry.start(root);
+        }
     }
 
     @AfterAll

@@ -27,6 +27,14 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 final class DistributionRegistry implements AutoCloseable {
 
     static final String BINARY_ENV = "GATEHOUSE_DOCKER_REGISTRY";
+    private static final String MISSING = "docker-registry (CNCF distribution, the reference registry) is not installed:"
+            + " no executable /usr/bin/docker-registry, docker-registry or registry on PATH, or " + BINARY_ENV
+            + " (apt-get install docker-registry).";
+
+    /** Empty when the binary is installed; else the skip reason if skipping is allowed, else throws. */
+    static Optional<String> skipReasonIfMissing() {
+        return locate().isPresent() ? Optional.empty() : Optional.of(Skopeo.skipOrFail(MISSING));
+    }
 
     private final Process process;
     private final String hostPort;
@@ -45,11 +53,7 @@ final class DistributionRegistry implements AutoCloseable {
 
     /** Starts with htpasswd authentication for one user when {@code username} is not null. */
     static DistributionRegistry start(Path root, String username, String password) {
-        Path binary = locate().orElse(null);
-        if (binary == null) {
-            Skopeo.missingClient("docker-registry (CNCF distribution, the reference registry)",
-                    "no /usr/bin/docker-registry and " + BINARY_ENV + " not set; apt-get install docker-registry");
-        }
+        Path binary = locate().orElseThrow(() -> new AssertionError(MISSING));
         try {
             Files.createDirectories(root);
             String auth = "";
@@ -172,11 +176,10 @@ final class DistributionRegistry implements AutoCloseable {
 
     @Override
     public void close() {
-        process.destroy();
+        // A throwaway registry needs no graceful shutdown (SIGTERM makes it drain connections for seconds).
+        process.destroyForcibly();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

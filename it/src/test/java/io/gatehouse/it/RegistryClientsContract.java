@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,11 +41,15 @@ import org.junit.jupiter.api.io.TempDir;
  * and a multi-platform index without changing a single digest, list tags, delete by digest, log in, copy between
  * repositories, push an artifact with a {@code subject}, and be refused with wrong credentials.
  *
- * <p>Subclasses start a registry (normally in a {@code @BeforeAll} method, which runs after this class's own
- * {@code @BeforeAll}; stop it in {@code @AfterAll}) and return it from {@link #endpoint()}, which is only called from
- * test methods. The lifecycle is per class and all state is per instance, so several subclasses can run in one JVM.
- * Every test uses its own repositories under {@code it/<run id>/}, so tests are independent of each other and of
- * earlier runs against the same storage.
+ * <p>Subclasses start a registry in a {@code @BeforeAll} method (it runs after this class's own {@code @BeforeAll}, which
+ * checks for skopeo; start nothing if {@link #skippingAllTests()}), stop it in {@code @AfterAll}, and return it from
+ * {@link #endpoint()}, which is only called from test methods. The lifecycle is per class and all state is per
+ * instance, so several subclasses can run in one JVM. Every test uses its own repositories under
+ * {@code it/<run id>/<test>/}, so tests are independent of each other and of earlier runs against the same storage.
+ *
+ * <p>Besides skopeo, two checks use plain HTTP ({@link #registryBaseUri()}, preemptive basic authentication): that
+ * refused pushes left no blob behind ({@code HEAD /v2/<name>/blobs/<digest>}), and, if {@link #supportsReferrersApi()},
+ * {@code GET /v2/<name>/referrers/<digest>}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class RegistryClientsContract {
@@ -57,6 +62,7 @@ public abstract class RegistryClientsContract {
     /** Unique per instance, so repositories never collide across runs or subclasses. */
     private final String runId = String.format("%010x", ThreadLocalRandom.current().nextLong(1L << 40));
 
+    private String skipReason;
     private Path work;
     private Skopeo skopeo;
     private String testName;
@@ -69,18 +75,36 @@ public abstract class RegistryClientsContract {
         return false;
     }
 
-    /** Base URI for the few direct HTTP calls (referrers); plain HTTP on {@link RegistryEndpoint#hostPort()}. */
+    /** Base URI for the few direct HTTP calls; by default plain HTTP on {@link RegistryEndpoint#hostPort()}. */
     protected URI registryBaseUri() {
         return URI.create("http://" + endpoint().hostPort());
     }
 
+    /**
+     * Makes every test of this class skip with {@code reason} (visible per test in the reports). Subclasses call it
+     * from {@code @BeforeAll} when their registry cannot run, e.g. with {@link Skopeo#skipOrFail}.
+     */
+    protected final void skipAllTests(String reason) {
+        if (skipReason == null) {
+            skipReason = reason;
+        }
+    }
+
+    /** True once {@link #skipAllTests} was called (e.g. skopeo is missing): subclasses need not start anything. */
+    protected final boolean skippingAllTests() {
+        return skipReason != null;
+    }
+
     @BeforeAll
     final void contractRequiresSkopeo() {
-        Skopeo.requireInstalled();
+        Skopeo.skipReasonIfMissing().ifPresent(this::skipAllTests);
     }
 
     @BeforeEach
     final void contractCreatesSkopeo(@TempDir Path tempDir, TestInfo info) {
+        if (skipReason != null) {
+            Assumptions.abort(skipReason);
+        }
         work = tempDir;
         skopeo = Skopeo.create(tempDir.resolve("skopeo-home"));
         testName = info.getTestMethod().orElseThrow().getName();
@@ -264,7 +288,6 @@ public abstract class RegistryClientsContract {
                 .orThrow();
 
         Result bad = skopeo.login(registry.hostPort(), registry.wrongCredentials());
-        System.out.println("BADLOGIN: " + bad);
         assertThat(bad.succeeded()).as("login with a wrong password: %s", bad).isFalse();
         assertThat(bad.output()).as("%s", bad).containsAnyOf("401", "nauthorized", "invalid username/password");
         assertThat(read(skopeo.authFile())).asString(StandardCharsets.UTF_8).doesNotContain(registry.hostPort());
@@ -318,16 +341,13 @@ public abstract class RegistryClientsContract {
 
         Result wrong = skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "v1"),
                 registry.wrongCredentials());
-        System.out.println("WRONG: " + wrong);
         assertThat(wrong.succeeded()).as("push with a wrong password: %s", wrong).isFalse();
         assertThat(wrong.stderr()).as("%s", wrong).containsAnyOf("401", "nauthorized", "authentication required");
         Result anonymous = skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "v1"),
                 Credentials.ANONYMOUS);
-        System.out.println("ANON: " + anonymous);
         assertThat(anonymous.succeeded()).as("anonymous push: %s", anonymous).isFalse();
 
         Result byTag = skopeo.inspectRaw(registry.docker(repository, "v1"), registry.credentials());
-        System.out.println("BYTAG: " + byTag);
         assertThat(byTag.succeeded()).as("inspect after refused pushes: %s", byTag).isFalse();
         assertThat(byTag.stderr()).containsAnyOf("manifest unknown", "name unknown", "repository name not known");
         Result byDigest = skopeo.inspectRaw(registry.docker(repository, image.manifest().digest()),

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Runs the real {@code skopeo} binary. Every instance has its own home directory: an empty {@code auth.json}
@@ -132,15 +131,9 @@ public final class Skopeo {
                 "TMPDIR", tmp.toString());
     }
 
-    /**
-     * A skopeo with its private home under {@code home}. If the binary is missing the calling test fails with an
-     * explanation, or is skipped (visibly) when {@value #SKIP_ENV}=1.
-     */
+    /** A skopeo with its private home under {@code home}; fails if the binary is missing. */
     public static Skopeo create(Path home) {
-        Path binary = locate().orElse(null);
-        if (binary == null) {
-            missing();
-        }
+        Path binary = locate().orElseThrow(() -> new AssertionError(missingDescription()));
         try {
             return new Skopeo(binary, home);
         } catch (IOException e) {
@@ -148,11 +141,12 @@ public final class Skopeo {
         }
     }
 
-    /** Fails or skips the current test/class when skopeo is not installed; call from {@code @BeforeAll}. */
-    public static void requireInstalled() {
-        if (locate().isEmpty()) {
-            missing();
-        }
+    /**
+     * Empty when skopeo is installed; otherwise the reason to skip the tests if {@value #SKIP_ENV}=1, else throws an
+     * {@link AssertionError} explaining how to install it. Call from {@code @BeforeAll}.
+     */
+    public static Optional<String> skipReasonIfMissing() {
+        return locate().isPresent() ? Optional.empty() : Optional.of(skipOrFail(missingDescription()));
     }
 
     public static Optional<Path> locate() {
@@ -177,18 +171,23 @@ public final class Skopeo {
                 .findFirst();
     }
 
-    /** Fails with a clear message, or aborts (skips) if {@value #SKIP_ENV}=1. */
-    public static void missingClient(String what, String install) {
-        String message = what + " is not installed (" + install + ").";
+    /**
+     * For a missing client binary: returns the reason to skip if {@value #SKIP_ENV}=1, otherwise throws an
+     * {@link AssertionError} with {@code message} and how to proceed.
+     */
+    public static String skipOrFail(String message) {
         if ("1".equals(System.getenv(SKIP_ENV))) {
-            Assumptions.abort("SKIPPED because " + SKIP_ENV + "=1: " + message);
+            return "SKIPPED because " + SKIP_ENV + "=1: " + message;
         }
         throw new AssertionError(message + " Install it (.ci/run does) or set " + SKIP_ENV
                 + "=1 to skip the real-client tests.");
     }
 
-    private static void missing() {
-        missingClient("skopeo", "no executable 'skopeo' on PATH and " + BINARY_ENV + " not set; apt-get install skopeo");
+    private static String missingDescription() {
+        String override = System.getenv(BINARY_ENV);
+        return override != null && !override.isBlank()
+                ? "skopeo is not installed: " + BINARY_ENV + "=" + override + " is not an executable file."
+                : "skopeo is not installed: no executable 'skopeo' on PATH (apt-get install skopeo).";
     }
 
     /** The same skopeo (same home and auth file) with extra global options, e.g. {@code --override-arch arm64}. */

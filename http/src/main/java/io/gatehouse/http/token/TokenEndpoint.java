@@ -7,7 +7,6 @@ import io.gatehouse.access.Grant;
 import io.gatehouse.access.RequestContext;
 import io.gatehouse.access.Scope;
 import io.gatehouse.access.TokenService;
-import io.gatehouse.core.error.Unauthenticated;
 import io.gatehouse.http.Exchange;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -33,13 +32,7 @@ public final class TokenEndpoint {
 
   public void get(Exchange ex) throws Exception {
     Caller caller = ex.caller();
-    if (caller.isAnonymous() && ex.header("Authorization").isPresent()) {
-      throw new Unauthenticated("invalid credentials");
-    }
-    Set<Grant> requested = new LinkedHashSet<>();
-    for (String scope : ex.queryValues("scope")) {
-      requested.addAll(Scope.parseAll(scope));
-    }
+    Set<Grant> requested = new LinkedHashSet<>(Scope.grantsOf(Scope.parseAll(ex.queryValues("scope"))));
     Set<Grant> granted = decisions.grantable(caller, requested, ex.context());
     var issued = tokens.issue(caller.principal(), granted);
     Map<String, Object> body = new LinkedHashMap<>();
