@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * atomically into place and fsyncs the directory, so a committed blob survives a crash; staged bytes are
  * not synced before commit. Uploads and blobs share one file system, so the rename never copies.
  */
+@SuppressWarnings("try") // per-upload locks are held by try-with-resources without being referenced
 public final class FileSystemBlobStore implements BlobStore {
   private static final Logger log = LoggerFactory.getLogger(FileSystemBlobStore.class);
   private static final int BUFFER_SIZE = 1 << 20;

@@ -58,6 +58,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * copy of ranges is not implemented). Incomplete multipart uploads left by a crash are not tracked: give the
  * bucket a lifecycle rule that aborts them after a day.
  */
+@SuppressWarnings("try") // per-upload locks are held by try-with-resources without being referenced
 public final class S3BlobStore implements BlobStore, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(S3BlobStore.class);
   /** Piece size for chunks of unknown length and for streamed commit parts. */

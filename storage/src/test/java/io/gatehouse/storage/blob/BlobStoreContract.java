@@ -26,7 +26,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -317,7 +318,7 @@ public abstract class BlobStoreContract {
       chunks.add(filled(256 * 1024, i + 1));
     }
 
-    List<Throwable> outcomes = runConcurrently(writers, i -> store.append(id, 0, new ByteArrayInputStream(chunks.get(i)), -1));
+    List<Throwable> outcomes = runConcurrently(writers, i -> store.append(id, 0, new YieldingStream(chunks.get(i)), -1));
 
     long winners = outcomes.stream().filter(t -> t == null).count();
     assertThat(winners).isEqualTo(1);
@@ -331,14 +332,14 @@ public abstract class BlobStoreContract {
     BlobStore store = store();
     String id = newUpload(store);
     int writers = 8;
-    int chunkSize = 300 * 1024 + 7;
+    int chunkSize = MIB + 300 * 1024 + 7; // more than one write buffer, so a chunk takes several writes
 
     runConcurrently(writers, i -> {
       byte[] chunk = filled(chunkSize, i + 1);
       long offset = 0;
       while (true) {
         try {
-          store.append(id, offset, new ByteArrayInputStream(chunk), i % 2 == 0 ? chunk.length : -1);
+          store.append(id, offset, new YieldingStream(chunk), i % 2 == 0 ? chunk.length : -1);
           return;
         } catch (Invalid e) {
           assertThat(e.kind()).isEqualTo(Invalid.Kind.UPLOAD_RANGE);
@@ -447,19 +448,13 @@ public abstract class BlobStoreContract {
     }
   }
 
-  private static NotFound.Kind notFoundKind(Runnable action) {
-    var error = catchThrowable(action::run);
-    assertThat(error).isInstanceOf(NotFound.class);
-    return ((NotFound) error).kind();
-  }
-
-  private static NotFound.Kind notFoundKind(org.assertj.core.api.ThrowableAssert.ThrowingCallable action) {
+  private static NotFound.Kind notFoundKind(ThrowingCallable action) {
     var error = catchThrowable(action);
     assertThat(error).isInstanceOf(NotFound.class);
     return ((NotFound) error).kind();
   }
 
-  private static Invalid.Kind invalidKind(org.assertj.core.api.ThrowableAssert.ThrowingCallable action) {
+  private static Invalid.Kind invalidKind(ThrowingCallable action) {
     var error = catchThrowable(action);
     assertThat(error).isInstanceOf(Invalid.class);
     return ((Invalid) error).kind();
@@ -502,13 +497,29 @@ public abstract class BlobStoreContract {
     void accept(int value) throws Exception;
   }
 
+  /**
+   * Gives its bytes 4 KiB at a time and lets other threads run between reads, so concurrent writers really
+   * overlap (the way slow clients do) and a store without proper locking gets caught.
+   */
+  private static final class YieldingStream extends ByteArrayInputStream {
+    YieldingStream(byte[] content) {
+      super(content);
+    }
+
+    @Override
+    public synchronized int read(byte[] b, int off, int len) {
+      Thread.yield();
+      return super.read(b, off, Math.min(len, 4096));
+    }
+  }
+
   /** Gives its bytes, then fails the way a client connection or a size limit does. */
   private static final class FailingStream extends InputStream {
     private final byte[] content;
-    private final java.util.function.Supplier<Exception> failure;
+    private final Supplier<Exception> failure;
     int delivered;
 
-    FailingStream(byte[] content, java.util.function.Supplier<Exception> failure) {
+    FailingStream(byte[] content, Supplier<Exception> failure) {
       this.content = content;
       this.failure = failure;
     }
@@ -535,7 +546,4 @@ public abstract class BlobStoreContract {
       return n;
     }
   }
-
-  @SuppressWarnings("unused")
-  private static void unused(Consumer<?> c) {}
 }
