@@ -48,6 +48,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -216,14 +217,11 @@ public final class GatehouseServer implements AutoCloseable {
 
   private static DatabaseSettings databaseSettings(GatehouseConfig config, Path dataDir) {
     var db = config.database();
-    if (db.url().isBlank()) {
-      return DatabaseSettings.h2(dataDir).withMaxPoolSize(db.maxPoolSize());
-    }
-    return new DatabaseSettings(db.url(), emptyToNull(db.username()), emptyToNull(db.password()), db.maxPoolSize(), null);
-  }
-
-  private static String emptyToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
+    var settings =
+        db.url().isBlank()
+            ? DatabaseSettings.h2(dataDir).withMaxPoolSize(db.maxPoolSize())
+            : new DatabaseSettings(db.url(), db.username(), db.password(), db.maxPoolSize(), Optional.empty());
+    return db.schema().isBlank() ? settings : settings.withSchema(db.schema());
   }
 
   private static ServerConnector connector(Server jetty, GatehouseConfig config) {

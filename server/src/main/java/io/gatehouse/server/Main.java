@@ -1,6 +1,8 @@
 package io.gatehouse.server;
 
 import io.gatehouse.access.AdminBootstrap;
+import io.gatehouse.access.PasswordHasher;
+import java.time.Clock;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
@@ -69,12 +71,12 @@ public final class Main {
       GatehouseConfig cfg = ConfigLoader.load(config, System.getenv(), flags);
       var server = new GatehouseServer(cfg);
       try {
-        var created = AdminBootstrap.ensureAdmin(server.metadata().users(), Path.of(cfg.dataDir()), System.getenv("GATEHOUSE_ADMIN_PASSWORD"));
-        created.ifPresent(
-            password ->
-                System.out.println(
-                    "Created user 'admin' with generated password: " + password + "\n(also written to "
-                        + Path.of(cfg.dataDir()).resolve("initial-admin-password") + ", mode 0600)"));
+        var bootstrap = new AdminBootstrap(server.metadata().users(), new PasswordHasher(), Path.of(cfg.dataDir()), Clock.systemUTC());
+        if (bootstrap.ensureAdmin(System.getenv(AdminBootstrap.PASSWORD_ENV))
+            instanceof AdminBootstrap.Result.CreatedWithGeneratedPassword(String password, Path file)) {
+          // Printed once, on stdout only (never through the logger), as the operator's only copy besides the 0600 file.
+          System.out.println("Created user 'admin' with generated password: " + password + "\n(also written to " + file + ", mode 0600)");
+        }
         server.start();
       } catch (Exception e) {
         server.close();

@@ -12,7 +12,7 @@ public record GatehouseConfig(String dataDir, Server server, Storage storage, Da
         "./data",
         new Server("127.0.0.1:5000", "", new Tls("", ""), "30s"),
         new Storage("filesystem", new Filesystem(""), new S3("", "us-east-1", "", "", "", "", true)),
-        new Database("", "", "", 16),
+        new Database("", "", "", "", 16),
         new Auth("gatehouse", "gatehouse", "5m"),
         new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024));
   }
@@ -41,11 +41,14 @@ public record GatehouseConfig(String dataDir, Server server, Storage storage, Da
     }
   }
 
-  /** @param url JDBC URL; empty: embedded H2 under {@code dataDir/db} */
-  public record Database(String url, String username, String password, int maxPoolSize) {
+  /**
+   * @param url JDBC URL; empty: embedded H2 under {@code dataDir/db}
+   * @param schema the schema to use; empty: the database's default
+   */
+  public record Database(String url, String username, String password, String schema, int maxPoolSize) {
     @Override
     public String toString() {
-      return "Database[url=" + url + ", username=" + username + ", maxPoolSize=" + maxPoolSize + "]";
+      return "Database[url=" + url + ", username=" + username + ", schema=" + schema + ", maxPoolSize=" + maxPoolSize + "]";
     }
   }
 
