@@ -172,7 +172,24 @@ def push_chunked(conn, repo, auth, parts, size, digest, chunk):
     expect(st, (201,), "PUT (close chunked upload)", b)
 
 
-def pull_blob(conn, repo, auth, digest, size, buf):
+class Sink:
+    """Where pulled bytes go: splice(2) socket -> pipe -> /dev/null (no copy to user space, about
+    half the client CPU of a read loop), or readinto() a reused buffer when splice is unavailable."""
+
+    def __init__(self, mode):
+        self.buf = memoryview(bytearray(4 * MiB))
+        self.mode = mode if hasattr(os, "splice") else "read"
+        if self.mode == "splice":
+            self.pr, self.pw = os.pipe()
+            try:
+                import fcntl
+                fcntl.fcntl(self.pw, 1031, MiB)  # F_SETPIPE_SZ
+            except OSError:
+                pass
+            self.devnull = os.open("/dev/null", os.O_WRONLY)
+
+
+def pull_blob(conn, repo, auth, digest, size, sink):
     conn.putrequest("GET", "/v2/%s/blobs/%s" % (repo, digest), skip_accept_encoding=True)
     if auth:
         conn.putheader("Authorization", auth)
@@ -180,12 +197,31 @@ def pull_blob(conn, repo, auth, digest, size, buf):
     r = conn.getresponse()
     if r.status != 200:
         raise BenchError("GET blob: HTTP %d %s" % (r.status, r.read()[:300]))
+    if r.length is not None and r.length != size:
+        raise BenchError("GET blob: Content-Length %d, want %d" % (r.length, size))
     n = 0
-    while True:
-        k = r.readinto(buf)
-        if not k:
-            break
-        n += k
+    if sink.mode == "splice" and r.length is not None and not r.chunked:
+        n = min(len(r.fp.peek()), size)  # body bytes already buffered with the headers
+        r.fp.read(n)
+        conn.sock.settimeout(None)    # splice needs a blocking socket
+        fd = conn.sock.fileno()
+        while n < size:
+            k = os.splice(fd, sink.pw, min(size - n, MiB))
+            if k == 0:
+                raise BenchError("GET blob: connection closed after %d of %d bytes" % (n, size))
+            m = 0
+            while m < k:
+                m += os.splice(sink.pr, sink.devnull, k - m)
+            n += k
+        conn.sock.settimeout(300)
+        r.length = 0
+        r._close_conn()               # body fully consumed; connection stays open for keep-alive
+    else:
+        while True:
+            k = r.readinto(sink.buf)
+            if not k:
+                break
+            n += k
     if n != size:
         raise BenchError("GET blob: got %d bytes, want %d" % (n, size))
     return n
@@ -213,7 +249,7 @@ def worker(job, barrier, queue):
                 h.update(nonce)
                 blobs.append(([base, memoryview(nonce)], "sha256:" + h.hexdigest()))
         else:
-            buf = memoryview(bytearray(4 * MiB))
+            sink = Sink(job["pull_mode"])
         barrier.wait(timeout=600)
         r0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.monotonic()
@@ -231,7 +267,7 @@ def worker(job, barrier, queue):
             pool = job["blobs"]
             for j in range(job["count"]):
                 digest, bsize = pool[(job["idx"] + j) % len(pool)]
-                res["bytes"] += pull_blob(conn, repo, auth, digest, bsize, buf)
+                res["bytes"] += pull_blob(conn, repo, auth, digest, bsize, sink)
         t1 = time.monotonic()
         r1 = resource.getrusage(resource.RUSAGE_SELF)
         res.update(t0=t0, t1=t1, cpu=(r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
@@ -430,11 +466,18 @@ class Server:
         q = urllib.parse.urlencode([("service", self.service),
                                     ("scope", "repository:%s:pull,push" % repo)])
         path = (u.path or "/") + "?" + ((u.query + "&") if u.query else "") + q
-        c = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
-        c.request("GET", path, headers={"Authorization": self._basic()})
-        r = c.getresponse()
-        body = r.read()
-        c.close()
+        for attempt in range(50):  # the token endpoint may come up a moment after /v2/
+            try:
+                c = http.client.HTTPConnection(u.hostname, u.port or 80, timeout=30)
+                c.request("GET", path, headers={"Authorization": self._basic()})
+                r = c.getresponse()
+                body = r.read()
+                c.close()
+                break
+            except ConnectionError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.2)
         if r.status != 200:
             raise BenchError("token request %s: HTTP %d %s" % (path, r.status, body[:300]))
         doc = json.loads(body)
@@ -462,14 +505,16 @@ class Server:
         return tree_cpu_seconds(self.proc.pid)
 
     def peak_rss(self):
-        """(VmHWM kB, pid, comm) of the biggest process in the server's process tree."""
+        """(VmHWM kB, pid, comm) of the server process: the java process of the tree if there is
+        one (the launcher may not exec), else the biggest process of the tree."""
         best = (0, None, None)
         for p in proc_tree(self.proc.pid):
             st = proc_status(p)
             if not st or "VmHWM" not in st:
                 continue
             kb = int(st["VmHWM"].split()[0])
-            if kb > best[0]:
+            is_java = st.get("Name") == "java"
+            if (is_java, kb) > (best[2] == "java", best[0]):
                 best = (kb, p, st.get("Name"))
         return best
 
@@ -511,7 +556,6 @@ def run_workers(server, jobs):
     barrier = ctx.Barrier(len(jobs) + 1)
     queue = ctx.Queue()
     procs = [ctx.Process(target=worker, args=(j, barrier, queue), daemon=True) for j in jobs]
-    c0 = children_cpu_seconds()
     for p in procs:
         p.start()
     try:
@@ -523,7 +567,6 @@ def run_workers(server, jobs):
     s1 = server.cpu_seconds()
     for p in procs:
         p.join(timeout=60)
-    c1 = children_cpu_seconds()
     errors = [r["error"] for r in results if r["error"]]
     if errors:
         raise BenchError("; ".join(sorted(set(errors)))[:800])
@@ -534,16 +577,16 @@ def run_workers(server, jobs):
     return results, wall, client_cpu, s1 - s0
 
 
-def measure_blobs(server, kind, opts, pool=None, count=None, untimed=False):
+def measure_blobs(server, kind, opts, pool=None, count=None, size=None):
     repo = REPO_BLOBS
     auth = server.auth(repo)
-    size = opts.blob_mib * MiB
+    size = size or opts.blob_mib * MiB
     jobs = []
     for i in range(opts.clients):
         jobs.append(dict(kind=kind, idx=i, host=HOST, port=server.port, repo=repo, auth=auth, size=size,
                          count=count if count is not None else (opts.pulls_per_client if kind == "pull"
                                                                 else opts.blobs_per_client),
-                         chunk=opts.chunk_mib * MiB, blobs=pool))
+                         chunk=opts.chunk_mib * MiB, blobs=pool, pull_mode=opts.pull_mode))
     results, wall, ccpu, scpu = run_workers(server, jobs)
     total = sum(r["bytes"] for r in results)
     digests = [(d, size) for r in results for d in r["digests"]]
@@ -734,7 +777,7 @@ def sh(cmd):
         return ""
 
 
-def machine_info(servers, workdir):
+def machine_info(servers, workdir, load_start):
     cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-").strip()
     mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo")
     info = {
@@ -747,10 +790,12 @@ def machine_info(servers, workdir):
         "distribution": sh("docker-registry --version"),
         "wrk": sh("wrk --version 2>&1 | head -1").split(" Copyright")[0],
         "python": platform.python_version(),
+        "load avg (1m) at start / end": "%.2f / %.2f" % (load_start, os.getloadavg()[0]),
     }
     for s in servers:
         if s.kind == "gatehouse":
-            info["java"] = s.java_version() or sh("java -version 2>&1 | head -1")
+            info["java"] = s.java_version() or ("no java process in the server tree; PATH java: "
+                                                 + sh("java -version 2>&1 | head -1"))
             info["gatehouse"] = sh("git -C %s describe --always --dirty 2>/dev/null" % shlex.quote(REPO_ROOT))
     return info
 
@@ -789,7 +834,7 @@ def render(opts, servers, info, results, rss, validation):
         ratio = va / vb if va and vb else None
         tgt = "≥ %.1f×" % target if target else "—"
         verdict = ""
-        if target and ratio is not None:
+        if target and ratio is not None and not validation:
             verdict = "ok" if ratio >= target else "MISS"
         if ratio is None:
             verdict = "ERR"
@@ -799,21 +844,22 @@ def render(opts, servers, info, results, rss, validation):
             label, fmt(va), fmt(vb), "%.2f×" % ratio if ratio else "—", tgt, verdict))
     ra, rb = rss[A.label], rss[B.label]
     mib_a, mib_b = ra[0] / 1024, rb[0] / 1024
-    verdict = ("ok" if mib_a <= 512 else "MISS") if A.kind == "gatehouse" else ""
+    verdict = ("ok" if mib_a <= 512 else "MISS") if not validation else ""
     out.append("| peak RSS (MiB, VmHWM over the whole run) | %s | %s | %s | A ≤ 512 MiB | %s |" % (
         fmt(mib_a, "MiB"), fmt(mib_b, "MiB"), "%.2f×" % (mib_a / mib_b) if mib_b else "—", verdict))
     out.append("")
     out.append("Durability mode:")
     out.append("")
-    for s in servers:
-        out.append("- %s (%s): %s" % (s.label, s.kind, DURABILITY[s.kind]))
+    for kind in dict.fromkeys(s.kind for s in servers):
+        labels = "/".join(s.label for s in servers if s.kind == kind)
+        out.append("- %s (%s): %s" % (kind, labels, DURABILITY[kind]))
     out.append("")
     out.append("Workload: %d concurrent client processes; push/chunked: %d fresh random %d MiB blob(s) per client "
                "per measurement (never seen by the server before); chunked: PATCH in %d MiB chunks; "
-               "pull: %d GETs of %d MiB per client; manifest GET / tag list (%d tags): "
+               "pull: %d GETs of %d MiB per client (%s); manifest GET / tag list (%d tags): "
                "`wrk -t%d -c%d -d%ds`. Auth: A=%s, B=%s (token fetched before each measurement)." % (
                    opts.clients, opts.blobs_per_client, opts.blob_mib, opts.chunk_mib, opts.pulls_per_client,
-                   opts.blob_mib, opts.tags, opts.wrk_threads, opts.connections, opts.duration,
+                   opts.blob_mib, "splice to /dev/null" if opts.pull_mode == "splice" else "read into a buffer", opts.tags, opts.wrk_threads, opts.connections, opts.duration,
                    A.auth_mode, B.auth_mode))
     out.append("")
     out.append("Machine: " + "; ".join("%s: %s" % (k, v) for k, v in info.items() if v))
@@ -859,8 +905,11 @@ def parse_args(argv):
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 10)")
     p.add_argument("--clients", type=int, default=4, help="concurrent client processes for blob tests (default 4)")
     p.add_argument("--blob-mib", type=int, default=64, help="blob size in MiB (default 64)")
-    p.add_argument("--blobs-per-client", type=int, help="blobs each client pushes per measurement (default 2)")
-    p.add_argument("--pulls-per-client", type=int, help="blob GETs per client per measurement (default 8)")
+    p.add_argument("--blobs-per-client", type=int, help="blobs each client pushes per measurement (default 3)")
+    p.add_argument("--pulls-per-client", type=int, help="blob GETs per client per measurement (default 12)")
+    p.add_argument("--pull-mode", choices=("splice", "read"), default="splice",
+                   help="how pull clients discard bytes: splice to /dev/null (default, cheapest) or read "
+                        "into a reused buffer")
     p.add_argument("--chunk-mib", type=int, default=8, help="PATCH chunk size for chunked upload (default 8)")
     p.add_argument("--connections", type=int, default=64, help="wrk connections (default 64)")
     p.add_argument("--wrk-threads", type=int, default=2, help="wrk threads (default 2)")
@@ -873,8 +922,8 @@ def parse_args(argv):
     o = p.parse_args(argv)
     o.rounds = o.rounds or (1 if o.quick else 3)
     o.duration = o.duration or (3 if o.quick else 10)
-    o.blobs_per_client = o.blobs_per_client or (1 if o.quick else 2)
-    o.pulls_per_client = o.pulls_per_client or (2 if o.quick else 8)
+    o.blobs_per_client = o.blobs_per_client or (1 if o.quick else 3)
+    o.pulls_per_client = o.pulls_per_client or (2 if o.quick else 12)
     o.only = [m.strip() for m in o.only.split(",") if m.strip()]
     bad = set(o.only) - {m[0] for m in METRICS}
     if bad:
@@ -886,6 +935,7 @@ def parse_args(argv):
 
 def main(argv):
     opts = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the servers (finally)
     t_start = time.monotonic()
 
     def log(msg):
@@ -904,6 +954,7 @@ def main(argv):
                              "BENCH_GATEHOUSE_CMD (template with {host} {port} {data_dir}; "
                              "'distribution' = validate the harness against distribution vs distribution)." % exe)
 
+    load_start = os.getloadavg()[0]
     run_id = time.strftime("%Y%m%d-%H%M%S")
     workdir = os.path.join(BENCH_DIR, "work", run_id)
     os.makedirs(workdir, exist_ok=True)
@@ -929,10 +980,11 @@ def main(argv):
             for s in servers:
                 for key in opts.only:
                     try:
-                        if key in ("push", "chunked"):
-                            measure_blobs(s, key, opts, count=1)
+                        if key in ("push", "chunked"):  # same code paths, smaller blobs
+                            measure_blobs(s, key, opts, count=1,
+                                          size=min(opts.blob_mib, 2 * opts.chunk_mib) * MiB)
                         elif key == "pull":
-                            run_metric(s, key, opts, states[s.label], 0)
+                            measure_blobs(s, key, opts, pool=states[s.label]["pull_pool"], count=1)
                         else:
                             run_metric(s, key, opts, states[s.label], 1 if opts.quick else 2)
                     except Exception as e:
@@ -957,7 +1009,7 @@ def main(argv):
                     results[s.label].setdefault(key, []).append(res)
 
         rss = {s.label: s.peak_rss() for s in servers}
-        info = machine_info(servers, workdir)
+        info = machine_info(servers, workdir, load_start)
         table, ok = render(opts, servers, info, results, rss, validation)
         os.makedirs(opts.out, exist_ok=True)
         for name in ("latest.md", run_id + ".md"):

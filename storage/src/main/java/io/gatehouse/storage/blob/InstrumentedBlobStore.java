@@ -27,7 +27,15 @@ public final class InstrumentedBlobStore implements BlobStore {
   public InstrumentedBlobStore(BlobStore delegate, MeterRegistry registry) {
     this.delegate = delegate;
     this.registry = registry;
+    // Register every series up front so dashboards and alerts see zeros, not gaps, before the first failure.
+    for (String operation : OPERATIONS) {
+      counter(operation);
+    }
   }
+
+  private static final String[] OPERATIONS = {
+    "stat", "read", "create_upload", "append", "read_upload", "commit", "cancel_upload", "delete"
+  };
 
   @Override
   public OptionalLong stat(Digest digest) {
@@ -98,11 +106,14 @@ public final class InstrumentedBlobStore implements BlobStore {
   }
 
   private void count(String operation) {
-    Counter.builder("gatehouse.storage.errors")
+    counter(operation).increment();
+  }
+
+  private Counter counter(String operation) {
+    return Counter.builder("gatehouse.storage.errors")
         .description("Blob storage operations that failed")
         .tag("operation", operation)
-        .register(registry)
-        .increment();
+        .register(registry);
   }
 
   /** Counts failures of a returned stream under its operation. */
