@@ -65,6 +65,12 @@ DURABILITY = {
 }
 
 
+MEMORY_FS = ("tmpfs", "ramfs")
+
+# (metric key, label) of the rows "server CPU-seconds per GB", in table order
+CPU_ROWS = [("push", "blob push"), ("pull", "blob pull"), ("chunked", "chunked upload")]
+
+
 class BenchError(Exception):
     pass
 
@@ -377,11 +383,11 @@ health:
 
 
 class Server:
-    def __init__(self, label, kind, workdir, cmd_template=None):
+    def __init__(self, label, kind, workdir, data_base, cmd_template=None):
         self.label = label          # "A" / "B"
         self.kind = kind            # "gatehouse" / "distribution"
-        self.dir = os.path.join(workdir, label.lower() + "-" + kind)
-        self.data_dir = os.path.join(self.dir, "data")
+        self.dir = os.path.join(workdir, label.lower() + "-" + kind)          # config, log
+        self.data_dir = os.path.join(data_base, label.lower() + "-" + kind, "data")
         self.cmd_template = cmd_template
         self.user = "admin"
         self.password = os.environ.get("BENCH_GATEHOUSE_PASSWORD") or secrets.token_urlsafe(18)
@@ -396,6 +402,7 @@ class Server:
         return self.kind
 
     def start(self):
+        os.makedirs(self.dir, exist_ok=True)
         os.makedirs(self.data_dir, exist_ok=True)
         self.port = free_port()
         env = dict(os.environ)
@@ -591,7 +598,9 @@ def measure_blobs(server, kind, opts, pool=None, count=None, size=None):
     total = sum(r["bytes"] for r in results)
     digests = [(d, size) for r in results for d in r["digests"]]
     return dict(value=total / wall / 1e6, unit="MB/s", wall=wall, bytes=total,
-                server_cpu_pct=100 * scpu / wall, client_cpu_pct=100 * ccpu / wall), digests
+                server_cpu_pct=100 * scpu / wall, client_cpu_pct=100 * ccpu / wall,
+                server_cpu_s=scpu, client_cpu_s=ccpu,
+                server_cpu_s_per_gb=scpu / (total / 1e9) if total else None), digests
 
 
 WRK_RE = {
@@ -777,7 +786,69 @@ def sh(cmd):
         return ""
 
 
-def machine_info(servers, workdir, load_start):
+def data_fs(path):
+    """Filesystem that holds path: dict(fstype, target, source, options)."""
+    out = sh("findmnt -n -f -o FSTYPE,TARGET,SOURCE,OPTIONS -T %s" % shlex.quote(path)).split()
+    if len(out) >= 2:
+        return dict(fstype=out[0], target=out[1], source=out[2] if len(out) > 2 else "",
+                    options=out[3] if len(out) > 3 else "")
+    df = sh("df -PT %s | tail -1" % shlex.quote(path)).split()  # Filesystem Type ... Mounted-on
+    if len(df) >= 7:
+        return dict(fstype=df[1], target=df[6], source=df[0], options="")
+    return dict(fstype=sh("stat -f -c %%T %s" % shlex.quote(path)) or "unknown", target="", source="", options="")
+
+
+def data_root_line(fs, root):
+    where = "`%s` on **%s** (mount %s%s)" % (root, fs["fstype"], fs["target"] or "?",
+                                            ", " + fs["source"] if fs["source"] else "")
+    if fs["fstype"] in MEMORY_FS:
+        return (where + ". Memory-backed: fsync(2) returns at once, so no blob write waits for a disk "
+                "and push/chunked throughput is limited by CPU, not storage. The durability modes below "
+                "describe what each server asks for; here nothing reaches stable storage.")
+    return (where + ". Blob push and chunked upload wait for the fsyncs below on this filesystem, "
+            "so their MB/s can be limited by the disk rather than by the servers' CPU.")
+
+
+def space_needed(opts):
+    """Upper estimate of bytes both servers store during the run."""
+    blob = opts.blob_mib * MiB
+    per = 0
+    if "pull" in opts.only:
+        per += opts.clients * blob                                   # pull fixtures
+    for key in ("push", "chunked"):
+        if key in opts.only:
+            per += opts.rounds * opts.clients * opts.blobs_per_client * blob
+            if not opts.no_warmup:
+                per += opts.clients * min(blob, 2 * opts.chunk_mib * MiB)
+    return 2 * per + 256 * MiB                                       # + manifests, databases, logs
+
+
+def check_space(root, fs, opts):
+    need = space_needed(opts)
+    st = os.statvfs(root)
+    free = st.f_bavail * st.f_frsize
+    why = "free space on %s" % root
+    if fs["fstype"] in MEMORY_FS:
+        avail = None
+        try:
+            with open("/proc/meminfo") as f:
+                for line in f:
+                    if line.startswith("MemAvailable:"):
+                        avail = int(line.split()[1]) * 1024
+        except OSError:
+            pass
+        if avail is not None:
+            avail -= 2 << 30  # leave room for the servers, clients and wrk
+            if avail < free:
+                free, why = avail, "MemAvailable minus 2 GiB (%s is memory-backed)" % fs["fstype"]
+    if need > free:
+        raise SystemExit("--data-root %s: the run stores up to %.1f GiB of blobs, but %s is only %.1f GiB. "
+                         "Use fewer --rounds / --blobs-per-client, a smaller --blob-mib, or another data root."
+                         % (root, need / (1 << 30), why, free / (1 << 30)))
+    return need
+
+
+def machine_info(servers, data_dir, load_start):
     cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-").strip()
     mem = sh("awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo")
     info = {
@@ -786,7 +857,7 @@ def machine_info(servers, workdir, load_start):
         "cpu": cpu,
         "memory": mem,
         "kernel": platform.release(),
-        "filesystem": sh("findmnt -n -o FSTYPE,OPTIONS -T %s" % shlex.quote(workdir)),
+        "data filesystem": " ".join(sh("findmnt -n -f -o FSTYPE,SOURCE,TARGET,OPTIONS -T %s" % shlex.quote(data_dir)).split()),
         "distribution": sh("docker-registry --version"),
         "wrk": sh("wrk --version 2>&1 | head -1").split(" Copyright")[0],
         "python": platform.python_version(),
@@ -808,18 +879,19 @@ def fmt(v, unit=None):
     return "%.0f" % v if v >= 100 else "%.1f" % v
 
 
-def render(opts, servers, info, results, rss, validation):
+def render(opts, servers, info, results, rss, validation, data_root, fs):
     A, B = servers
     la = A.kind + (" (as A)" if validation else "")
     out = []
-    out.append("# Gatehouse vs distribution benchmark")
+    out.append("# Gatehouse vs distribution benchmark (data on %s)" % fs["fstype"])
     out.append("")
     if validation:
         out.append("**VALIDATION RUN: A is a second distribution instance (BENCH_GATEHOUSE_CMD=distribution), "
                    "not Gatehouse. Ratios should be ≈ 1.0; targets do not apply.**")
         out.append("")
-    out.append("Medians of %d interleaved round(s) (A,B then B,A, …); ratio = A / B. "
-               "Both servers run side by side on loopback for the whole run." % opts.rounds)
+    out.append("Medians of %d interleaved round(s) (A,B then B,A, …); ratio = A / B, except in the "
+               "CPU-per-GB rows (B / A). Both servers run side by side on loopback for the whole run. "
+               "Data of both servers: %s" % (opts.rounds, data_root_line(fs, data_root)))
     out.append("")
     out.append("| metric | %s | %s | ratio | target | |" % (la, B.kind))
     out.append("|---|---:|---:|---:|---|---|")
@@ -842,13 +914,30 @@ def render(opts, servers, info, results, rss, validation):
             ok_all = False
         out.append("| %s | %s | %s | %s | %s | %s |" % (
             label, fmt(va), fmt(vb), "%.2f×" % ratio if ratio else "—", tgt, verdict))
+    for key, what in CPU_ROWS:
+        if key not in opts.only:
+            continue
+        ca = med(results[A.label][key], "server_cpu_s_per_gb")
+        cb = med(results[B.label][key], "server_cpu_s_per_gb")
+        ratio = cb / ca if ca and cb else None
+        if ratio is None:
+            ok_all = False
+        out.append("| %s: server CPU-s per GB (lower is better) | %s | %s | %s | > 1× = A uses less CPU | %s |" % (
+            what, fmt_cpu(ca), fmt_cpu(cb), "%.2f× (B/A)" % ratio if ratio else "—", "" if ratio else "ERR"))
     ra, rb = rss[A.label], rss[B.label]
     mib_a, mib_b = ra[0] / 1024, rb[0] / 1024
     verdict = ("ok" if mib_a <= 512 else "MISS") if not validation else ""
     out.append("| peak RSS (MiB, VmHWM over the whole run) | %s | %s | %s | A ≤ 512 MiB | %s |" % (
         fmt(mib_a, "MiB"), fmt(mib_b, "MiB"), "%.2f×" % (mib_a / mib_b) if mib_b else "—", verdict))
     out.append("")
-    out.append("Durability mode:")
+    if any(k in opts.only for k, _ in CPU_ROWS):
+        out.append("CPU-s per GB: user + system CPU time of the server's whole process tree (all threads, "
+                   "both cores; /proc/<pid>/stat) during the measurement, divided by the 10^9 bytes moved; "
+                   "median over rounds. Lower is better. Its ratio is inverted (B / A = distribution / "
+                   "Gatehouse), so > 1× favours Gatehouse, as in the throughput rows. Kernel work outside "
+                   "the server's own context (writeback threads, the disk itself) is not counted.")
+        out.append("")
+    out.append("Durability mode (data on %s, `%s`):" % (fs["fstype"], data_root))
     out.append("")
     for kind in dict.fromkeys(s.kind for s in servers):
         labels = "/".join(s.label for s in servers if s.kind == kind)
@@ -882,7 +971,8 @@ def render(opts, servers, info, results, rss, validation):
                 if r["unit"] == "req/s":
                     extra = "p50 %.2f ms, p99 %.2f ms, %s req" % (r["p50_ms"] or 0, r["p99_ms"] or 0, r["requests"])
                 else:
-                    extra = "%.0f MB in %.2f s" % (r["bytes"] / 1e6, r["wall"])
+                    extra = "%.0f MB in %.2f s, server %s CPU-s/GB" % (
+                        r["bytes"] / 1e6, r["wall"], fmt_cpu(r.get("server_cpu_s_per_gb")))
                 out.append("| %s | %s | %d | %s %s | %.0f | %.0f | %s |" % (
                     key, s.label, i + 1, fmt(r["value"]), r["unit"], r["server_cpu_pct"], r["client_cpu_pct"], extra))
     out.append("")
@@ -891,8 +981,13 @@ def render(opts, servers, info, results, rss, validation):
     return "\n".join(out), ok_all
 
 
-def med(rows):
-    vals = [r["value"] for r in rows if "error" not in r]
+def fmt_cpu(v):
+    return "ERR" if v is None else "%.2f" % v
+
+
+def med(rows, field="value"):
+    vals = [r.get(field) for r in rows if "error" not in r]
+    vals = [v for v in vals if v is not None]
     if not vals or len(vals) < len(rows):
         return None  # any failed round invalidates the metric
     return statistics.median(vals)
@@ -916,7 +1011,11 @@ def parse_args(argv):
     p.add_argument("--tags", type=int, default=50, help="tags in the tag-list repository (default 50)")
     p.add_argument("--only", default="push,pull,chunked,manifest,tags", help="comma-separated subset of metrics")
     p.add_argument("--no-warmup", action="store_true", help="skip the untimed warm-up pass")
-    p.add_argument("--keep-data", action="store_true", help="keep bench/work/<run>/ (data dirs, logs)")
+    p.add_argument("--data-root", metavar="DIR",
+                   help="directory for both servers' data directories (default: bench/work/<run>/). "
+                        "The run uses DIR/gatehouse-bench-<run>/ and deletes it afterwards. "
+                        "E.g. --data-root /dev/shm for a memory-backed run where CPU, not the disk, is the limit")
+    p.add_argument("--keep-data", action="store_true", help="keep bench/work/<run>/ (logs) and the data dirs")
     p.add_argument("--ready-timeout", type=int, default=120, help="seconds to wait for a server to answer /v2/")
     p.add_argument("--out", default=os.path.join(BENCH_DIR, "results"), help="results directory")
     o = p.parse_args(argv)
@@ -930,6 +1029,10 @@ def parse_args(argv):
         p.error("unknown metric(s) in --only: %s" % ", ".join(sorted(bad)))
     if o.blob_mib * MiB <= 16:
         p.error("--blob-mib too small")
+    if o.data_root is not None:
+        o.data_root = os.path.realpath(o.data_root)
+        if not os.path.isdir(o.data_root) or not os.access(o.data_root, os.W_OK | os.X_OK):
+            p.error("--data-root %s: not a writable directory" % o.data_root)
     return o
 
 
@@ -957,9 +1060,18 @@ def main(argv):
     load_start = os.getloadavg()[0]
     run_id = time.strftime("%Y%m%d-%H%M%S")
     workdir = os.path.join(BENCH_DIR, "work", run_id)
+    # data_base holds both servers' data dirs; it is deleted afterwards (unless --keep-data)
+    data_base = os.path.join(opts.data_root, "gatehouse-bench-" + run_id) if opts.data_root else workdir
+    fs = data_fs(opts.data_root or os.path.join(BENCH_DIR, "work"))
+    need = check_space(opts.data_root or BENCH_DIR, fs, opts)
     os.makedirs(workdir, exist_ok=True)
-    A = Server("A", "distribution" if validation else "gatehouse", workdir, None if validation else gh_cmd)
-    B = Server("B", "distribution", workdir)
+    os.makedirs(data_base, exist_ok=True)
+    fs = data_fs(data_base)
+    log("data of both servers in %s (%s, mount %s); up to %.1f GiB" % (
+        data_base, fs["fstype"], fs["target"], need / (1 << 30)))
+    A = Server("A", "distribution" if validation else "gatehouse", workdir, data_base,
+               None if validation else gh_cmd)
+    B = Server("B", "distribution", workdir, data_base)
     servers = [A, B]
     results = {A.label: {}, B.label: {}}
     failed = False
@@ -999,9 +1111,10 @@ def main(argv):
                 for s in order:
                     try:
                         res = run_metric(s, key, opts, states[s.label], opts.duration)
-                        log("%-8s round %d %s (%s): %s %s  [server CPU %.0f%%, client CPU %.0f%%]" % (
-                            key, r + 1, s.label, s.kind, fmt(res["value"]), res["unit"],
-                            res["server_cpu_pct"], res["client_cpu_pct"]))
+                        per_gb = res.get("server_cpu_s_per_gb")
+                        log("%-8s round %d %s (%s): %s %s  [server CPU %.0f%%%s, client CPU %.0f%%]" % (
+                            key, r + 1, s.label, s.kind, fmt(res["value"]), res["unit"], res["server_cpu_pct"],
+                            ", %.2f CPU-s/GB" % per_gb if per_gb is not None else "", res["client_cpu_pct"]))
                     except Exception as e:
                         res = {"error": str(e)}
                         failed = True
@@ -1009,32 +1122,42 @@ def main(argv):
                     results[s.label].setdefault(key, []).append(res)
 
         rss = {s.label: s.peak_rss() for s in servers}
-        info = machine_info(servers, workdir, load_start)
-        table, ok = render(opts, servers, info, results, rss, validation)
+        info = machine_info(servers, data_base, load_start)
+        table, ok = render(opts, servers, info, results, rss, validation, data_base, fs)
         os.makedirs(opts.out, exist_ok=True)
-        for name in ("latest.md", run_id + ".md"):
+        stem = "%s-%s" % (run_id, re.sub(r"[^\w.-]", "_", fs["fstype"]))
+        for name in ("latest.md", stem + ".md"):
             with open(os.path.join(opts.out, name), "w") as f:
                 f.write(table)
-        with open(os.path.join(opts.out, "latest.json"), "w") as f:
-            json.dump({"options": vars(opts), "info": info, "results": results,
-                       "peak_rss_kb": {k: v[0] for k, v in rss.items()},
-                       "servers": {s.label: s.kind for s in servers},
-                       "validation": validation}, f, indent=1)
+        for name in ("latest.json", stem + ".json"):
+            with open(os.path.join(opts.out, name), "w") as f:
+                json.dump({"options": vars(opts), "info": info, "data_root": data_base, "data_fs": fs,
+                           "results": results,
+                           "peak_rss_kb": {k: v[0] for k, v in rss.items()},
+                           "servers": {s.label: s.kind for s in servers},
+                           "validation": validation}, f, indent=1)
         print()
         print(table)
-        log("saved %s" % os.path.join(opts.out, "latest.md"))
+        log("saved %s and %s.md/.json" % (os.path.join(opts.out, "latest.md"), stem))
         return 1 if failed else 0
+    except BaseException:
+        failed = True  # keep the server logs
+        raise
     finally:
         for s in servers:
             s.stop()
         if opts.keep_data:
-            print("kept %s (server logs, data)" % workdir)
+            print("kept %s (server logs, data)" % workdir
+                  + ("" if data_base == workdir else " and %s (data)" % data_base))
         elif failed:
             for s in servers:
                 shutil.rmtree(s.data_dir, ignore_errors=True)
+            if data_base != workdir:
+                shutil.rmtree(data_base, ignore_errors=True)
             print("kept server logs in %s" % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+            shutil.rmtree(data_base, ignore_errors=True)
 
 
 if __name__ == "__main__":
