@@ -125,18 +125,40 @@ public final class Exchange {
     return traffic.countIn(Content.Source.asInputStream(request));
   }
 
-  /** Reads a whole body that must not exceed {@code limit} bytes (manifests, JSON). */
+  /**
+   * Reads a whole body that must not exceed {@code limit} bytes (manifests, JSON). An oversized body is
+   * drained up to a bound before the error goes out, so the client, still sending, can read the 413.
+   */
   public byte[] bodyBytes(int limit, Invalid tooLarge) throws IOException {
     long declared = contentLength();
-    if (declared > limit) {
-      throw tooLarge;
-    }
     try (InputStream in = body()) {
+      if (declared > limit) {
+        drain(in, declared);
+        throw tooLarge;
+      }
       byte[] bytes = in.readNBytes(limit + 1);
       if (bytes.length > limit) {
+        drain(in, MAX_DRAIN);
         throw tooLarge;
       }
       return bytes;
+    }
+  }
+
+  /** Past this, an oversized body is not read: the connection is closed instead. */
+  private static final long MAX_DRAIN = 64L * 1024 * 1024;
+
+  private static void drain(InputStream in, long declared) throws IOException {
+    if (declared > MAX_DRAIN) {
+      return;
+    }
+    long remaining = declared;
+    while (remaining > 0) {
+      long skipped = in.skip(remaining);
+      if (skipped <= 0 && in.read() < 0) {
+        return;
+      }
+      remaining -= Math.max(skipped, 1);
     }
   }
 

@@ -24,7 +24,7 @@ class GatehouseS3PostgresIT extends RegistryClientsContract {
       return;
     }
     s3 = S3ProxyServer.start();
-    postgres = PostgresTestDatabase.create();
+    postgres = PostgresTestDatabase.create("it_skopeo");
     var db = postgres.settings();
     server =
         TestServer.start(
@@ -37,7 +37,7 @@ class GatehouseS3PostgresIT extends RegistryClientsContract {
                 "storage.s3.accessKey", s3.accessKey(),
                 "storage.s3.secretKey", s3.secretKey(),
                 "database.url", db.jdbcUrl(),
-                "database.username", db.username() == null ? "" : db.username()));
+                "database.schema", postgres.schema()));
   }
 
   @AfterAll

@@ -49,13 +49,15 @@ final class TlsContexts {
   private static PrivateKey readKey(Path keyFile) throws IOException {
     try (Reader reader = Files.newBufferedReader(keyFile);
         PEMParser parser = new PEMParser(reader)) {
-      Object object = parser.readObject();
       var converter = new JcaPEMKeyConverter();
-      if (object instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
-      }
-      if (object instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
+      // Skip what is not a key, such as the "EC PARAMETERS" block openssl ecparam writes first.
+      for (Object object = parser.readObject(); object != null; object = parser.readObject()) {
+        if (object instanceof PEMKeyPair pair) {
+          return converter.getKeyPair(pair).getPrivate();
+        }
+        if (object instanceof PrivateKeyInfo info) {
+          return converter.getPrivateKey(info);
+        }
       }
       throw new ConfigException("invalid configuration: server.tls.key: no unencrypted private key in " + keyFile);
     }

@@ -162,6 +162,7 @@ class InstrumentedBlobStoreTest {
 
   @Test
   void everyOperationIsExportedAtZeroBeforeAnyFailure() {
+    new InstrumentedBlobStore(new Failing(null), registry);
     assertThat(registry.find("gatehouse.storage.errors").counters()).hasSize(8);
     assertThat(totalErrors()).isZero();
   }

@@ -127,7 +127,8 @@ class MetadataStoreGroupCommitTest {
       }
       long syncs = durable.syncs() - syncsBefore;
       assertThat(durable.commits() - commitsBefore).isEqualTo(writers);
-      assertThat(syncs).as("fsyncs for %d concurrent writes", writers).isBetween(1L, writers / 4L);
+      // Timing-dependent on a loaded machine, so the bound is loose; the deterministic test above pins coalescing exactly.
+      assertThat(syncs).as("fsyncs for %d concurrent writes", writers).isBetween(1L, writers / 2L - 1);
       System.out.printf("group commit: %d concurrent writes, %d syncs%n", writers, syncs);
     }
   }
