@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
@@ -222,6 +224,12 @@ public final class Exchange {
     }
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
     committed = true;
+    if (!isHead() && in instanceof ReadableByteChannel channel) {
+      try (in) {
+        traffic.countOut(sendChannel(channel, length));
+      }
+      return;
+    }
     try (in;
         OutputStream out = Content.Sink.asOutputStream(response)) {
       if (!isHead()) {
@@ -232,6 +240,35 @@ public final class Exchange {
         }
         traffic.countOut(total);
       }
+    }
+  }
+
+  /** Moves bytes from the channel to the socket through one pooled direct buffer: no copies through the heap. */
+  private long sendChannel(ReadableByteChannel channel, long length) throws IOException {
+    if (length == 0) {
+      write(ByteBuffer.allocate(0));
+      return 0;
+    }
+    RetainableByteBuffer pooled = request.getComponents().getByteBufferPool().acquire(STREAM_BUFFER, true);
+    try {
+      ByteBuffer buffer = pooled.getByteBuffer();
+      long total = 0;
+      while (total < length) {
+        buffer.clear();
+        int n = channel.read(buffer);
+        if (n < 0) {
+          throw new IOException("blob ended after " + total + " of " + length + " bytes");
+        }
+        buffer.flip();
+        total += n;
+        try (Blocker.Callback callback = Blocker.callback()) {
+          response.write(total >= length, buffer, callback);
+          callback.block();
+        }
+      }
+      return total;
+    } finally {
+      pooled.release();
     }
   }
 

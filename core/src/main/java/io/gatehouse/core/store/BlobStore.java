@@ -16,6 +16,8 @@ public interface BlobStore {
 
   /**
    * Opens a committed blob for reading from {@code offset}, at most {@code length} bytes ({@code -1}: to the end).
+   * A stream that is also a {@link java.nio.channels.ReadableByteChannel} lets the HTTP layer move bytes to the
+   * socket through direct buffers, without copying them through the heap.
    *
    * @throws io.gatehouse.core.error.NotFound if the blob is not stored
    */

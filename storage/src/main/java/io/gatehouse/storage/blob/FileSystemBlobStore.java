@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -286,7 +287,11 @@ public final class FileSystemBlobStore implements BlobStore {
   }
 
   /** Up to {@code remaining} bytes of a file from {@code position}, read with positional reads. */
-  private static final class RangeStream extends InputStream {
+  /**
+   * A window of a blob file. Also a channel, so the HTTP layer can read straight into direct buffers and hand
+   * them to the socket without copying through the heap.
+   */
+  private static final class RangeStream extends InputStream implements ReadableByteChannel {
     private final FileChannel channel;
     private long position;
     private long remaining;
@@ -319,6 +324,35 @@ public final class FileSystemBlobStore implements BlobStore {
       position += n;
       remaining -= n;
       return n;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      if (remaining <= 0) {
+        return -1;
+      }
+      int limit = dst.limit();
+      if (dst.remaining() > remaining) {
+        dst.limit(dst.position() + (int) remaining);
+      }
+      int n;
+      try {
+        n = channel.read(dst, position);
+      } finally {
+        dst.limit(limit);
+      }
+      if (n < 0) {
+        remaining = 0;
+        return -1;
+      }
+      position += n;
+      remaining -= n;
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
     }
 
     @Override

@@ -7,6 +7,8 @@ import io.gatehouse.core.store.BlobStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.FilterInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -117,7 +119,7 @@ public final class InstrumentedBlobStore implements BlobStore {
   }
 
   /** Counts failures of a returned stream under its operation. */
-  private final class CountingStream extends FilterInputStream {
+  private final class CountingStream extends FilterInputStream implements ReadableByteChannel {
     private final String operation;
 
     CountingStream(InputStream in, String operation) {
@@ -147,6 +149,32 @@ public final class InstrumentedBlobStore implements BlobStore {
       } catch (RuntimeException e) {
         throw normalise(operation, e);
       }
+    }
+
+    /** Reads straight into the buffer when the store's stream is a channel (no heap copy). */
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      try {
+        if (in instanceof ReadableByteChannel channel) {
+          return channel.read(dst);
+        }
+        byte[] chunk = new byte[Math.min(dst.remaining(), 1 << 16)];
+        int n = in.read(chunk);
+        if (n > 0) {
+          dst.put(chunk, 0, n);
+        }
+        return n;
+      } catch (IOException e) {
+        count(operation);
+        throw e;
+      } catch (RuntimeException e) {
+        throw normalise(operation, e);
+      }
+    }
+
+    @Override
+    public boolean isOpen() {
+      return true;
     }
 
     /** Copies with a large buffer; only failures to read count, not those of the destination. */

@@ -66,4 +66,23 @@ class FileSystemBlobStoreTest extends BlobStoreContract {
     assertThat(reopened.stat(digest)).hasValue(content.length);
     assertThat(readAll(reopened.read(digest, 0, -1))).isEqualTo(content);
   }
+
+  @Test
+  void readsAreAlsoChannelsThatHonourTheRange() throws IOException {
+    BlobStore store = new InstrumentedBlobStore(store(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    byte[] content = bytes(700_000, 31);
+    Digest digest = commitBlob(store, content);
+    try (var in = store.read(digest, 100, 600_000)) {
+      assertThat(in).isInstanceOf(java.nio.channels.ReadableByteChannel.class);
+      var channel = (java.nio.channels.ReadableByteChannel) in;
+      var out = new java.io.ByteArrayOutputStream();
+      var buffer = java.nio.ByteBuffer.allocateDirect(64 * 1024);
+      for (int n; (n = channel.read(buffer.clear())) >= 0; ) {
+        byte[] chunk = new byte[n];
+        buffer.flip().get(chunk);
+        out.write(chunk);
+      }
+      assertThat(out.toByteArray()).isEqualTo(java.util.Arrays.copyOfRange(content, 100, 600_100));
+    }
+  }
 }
