@@ -18,71 +18,77 @@ import java.util.Set;
  * {@link Authorizer} grants it; every decision, allowed or denied, is emitted as {@link Event.AccessDecided}.
  */
 public final class AccessDecisionPoint {
-  private final Authorizer authorizer;
-  private final EventSink events;
-  private final Clock clock;
+    private final Authorizer authorizer;
+    private final EventSink events;
+    private final Clock clock;
 
-  public AccessDecisionPoint(Authorizer authorizer, EventSink events, Clock clock) {
-    this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
-    this.events = Objects.requireNonNull(events, "events");
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
-  public AccessDecisionPoint(Authorizer authorizer, EventSink events) {
-    this(authorizer, events, Clock.systemUTC());
-  }
-
-  /**
-   * Decides and audits one request. If the authorizer fails, a denial is audited and the failure is
-   * rethrown (so a store outage becomes 503, not 403).
-   */
-  public AuthorizationDecision decide(Caller caller, Action action, Resource resource, RequestContext context) {
-    Objects.requireNonNull(caller, "caller");
-    Objects.requireNonNull(action, "action");
-    Objects.requireNonNull(resource, "resource");
-    Objects.requireNonNull(context, "context");
-    AuthorizationDecision decision;
-    try {
-      decision = evaluate(caller, action, resource);
-    } catch (RuntimeException e) {
-      audit(caller, action, resource, context, AccessDecision.deny("authorization could not be decided"));
-      throw e;
+    public AccessDecisionPoint(Authorizer authorizer, EventSink events, Clock clock) {
+        this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
-    audit(caller, action, resource, context, decision.toAccessDecision());
-    return decision;
-  }
 
-  /**
-   * For the token endpoint: of the requested grants, those the caller may have, in request order. Each
-   * grant is decided (and audited) on its own.
-   */
-  public Set<Grant> grantable(Caller caller, Set<Grant> requested, RequestContext context) {
-    Set<Grant> granted = new LinkedHashSet<>();
-    for (Grant grant : requested) {
-      if (decide(caller, grant.action(), grant.resource(), context).allowed()) {
-        granted.add(grant);
-      }
+    public AccessDecisionPoint(Authorizer authorizer, EventSink events) {
+        this(authorizer, events, Clock.systemUTC());
     }
-    return granted;
-  }
 
-  private AuthorizationDecision evaluate(Caller caller, Action action, Resource resource) {
-    if (!caller.grants().covers(action, resource)) {
-      return new AuthorizationDecision(
-          Outcome.INSUFFICIENT_SCOPE, "token does not grant " + action.scopeName() + " on " + resource);
+    /**
+     * Decides and audits one request. If the authorizer fails, a denial is audited and the failure is
+     * rethrown (so a store outage becomes 503, not 403).
+     */
+    public AuthorizationDecision decide(Caller caller, Action action, Resource resource, RequestContext context) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(action, "action");
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(context, "context");
+        AuthorizationDecision decision;
+        try {
+            decision = evaluate(caller, action, resource);
+        } catch (RuntimeException e) {
+            audit(caller, action, resource, context, AccessDecision.deny("authorization could not be decided"));
+            throw e;
+        }
+        audit(caller, action, resource, context, decision.toAccessDecision());
+        return decision;
     }
-    AccessDecision answer = authorizer.decide(caller.principal(), action, resource);
-    if (answer != null && answer.allowed()) {
-      return new AuthorizationDecision(Outcome.ALLOWED, answer.reason() == null ? "allowed" : answer.reason());
-    }
-    String reason = answer == null || answer.reason() == null ? "denied by default" : answer.reason();
-    return new AuthorizationDecision(caller.isAnonymous() ? Outcome.AUTHENTICATION_REQUIRED : Outcome.DENIED, reason);
-  }
 
-  private void audit(Caller caller, Action action, Resource resource, RequestContext context, AccessDecision decision) {
-    AccessRequest request =
-        new AccessRequest(
-            caller.principal(), action, resource, context.sourceAddress(), context.userAgent(), context.requestId());
-    events.emit(new Event.AccessDecided(clock.instant(), request, decision));
-  }
+    /**
+     * For the token endpoint: of the requested grants, those the caller may have, in request order. Each
+     * grant is decided (and audited) on its own.
+     */
+    public Set<Grant> grantable(Caller caller, Set<Grant> requested, RequestContext context) {
+        Set<Grant> granted = new LinkedHashSet<>();
+        for (Grant grant : requested) {
+            if (decide(caller, grant.action(), grant.resource(), context).allowed()) {
+                granted.add(grant);
+            }
+        }
+        return granted;
+    }
+
+    private AuthorizationDecision evaluate(Caller caller, Action action, Resource resource) {
+        if (!caller.grants().covers(action, resource)) {
+            return new AuthorizationDecision(
+                    Outcome.INSUFFICIENT_SCOPE, "token does not grant " + action.scopeName() + " on " + resource);
+        }
+        AccessDecision answer = authorizer.decide(caller.principal(), action, resource);
+        if (answer != null && answer.allowed()) {
+            return new AuthorizationDecision(Outcome.ALLOWED, answer.reason() == null ? "allowed" : answer.reason());
+        }
+        String reason = answer == null || answer.reason() == null ? "denied by default" : answer.reason();
+        return new AuthorizationDecision(
+                caller.isAnonymous() ? Outcome.AUTHENTICATION_REQUIRED : Outcome.DENIED, reason);
+    }
+
+    private void audit(
+            Caller caller, Action action, Resource resource, RequestContext context, AccessDecision decision) {
+        AccessRequest request = new AccessRequest(
+                caller.principal(),
+                action,
+                resource,
+                context.sourceAddress(),
+                context.userAgent(),
+                context.requestId());
+        events.emit(new Event.AccessDecided(clock.instant(), request, decision));
+    }
 }

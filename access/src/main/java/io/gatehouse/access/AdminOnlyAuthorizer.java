@@ -12,19 +12,20 @@ import io.gatehouse.core.access.Resource;
  * works); anonymous callers may do nothing. Everything not granted here is denied.
  */
 public final class AdminOnlyAuthorizer implements Authorizer {
-  public static final String ADMIN = "admin";
+    public static final String ADMIN = "admin";
 
-  @Override
-  public AccessDecision decide(Principal principal, Action action, Resource resource) {
-    return switch (principal) {
-      case Principal.User user when ADMIN.equals(user.name()) -> AccessDecision.allow("admin may do everything");
-      case Principal.User user when action == Action.AUTHENTICATE -> AccessDecision.allow("authenticated");
-      case Principal.User user -> AccessDecision.deny(noRole(action, resource));
-      case Principal.Anonymous anonymous -> AccessDecision.deny("anonymous access is not allowed: " + noRole(action, resource));
-    };
-  }
+    @Override
+    public AccessDecision decide(Principal principal, Action action, Resource resource) {
+        return switch (principal) {
+            case Principal.User user when ADMIN.equals(user.name()) -> AccessDecision.allow("admin may do everything");
+            case Principal.User user when action == Action.AUTHENTICATE -> AccessDecision.allow("authenticated");
+            case Principal.User user -> AccessDecision.deny(noRole(action, resource));
+            case Principal.Anonymous anonymous ->
+                AccessDecision.deny("anonymous access is not allowed: " + noRole(action, resource));
+        };
+    }
 
-  private static String noRole(Action action, Resource resource) {
-    return "no role grants " + action.scopeName() + " on " + resource;
-  }
+    private static String noRole(Action action, Resource resource) {
+        return "no role grants " + action.scopeName() + " on " + resource;
+    }
 }

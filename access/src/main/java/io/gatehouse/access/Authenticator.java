@@ -36,171 +36,169 @@ import javax.crypto.spec.SecretKeySpec;
  * password or deleted user is therefore honoured within that time.
  */
 public final class Authenticator {
-  public static final Duration PASSWORD_CACHE_TTL = Duration.ofSeconds(60);
-  private static final int MAX_HEADER_LENGTH = 8 * 1024;
-  private static final int MAX_USERNAME_LENGTH = 256;
-  private static final int CACHE_SIZE = 10_000;
-  private static final String BAD_PASSWORD = "invalid username or password";
-  private static final String BAD_TOKEN = "invalid or expired token";
-  private static final String MALFORMED = "malformed authorization header";
+    public static final Duration PASSWORD_CACHE_TTL = Duration.ofSeconds(60);
+    private static final int MAX_HEADER_LENGTH = 8 * 1024;
+    private static final int MAX_USERNAME_LENGTH = 256;
+    private static final int CACHE_SIZE = 10_000;
+    private static final String BAD_PASSWORD = "invalid username or password";
+    private static final String BAD_TOKEN = "invalid or expired token";
+    private static final String MALFORMED = "malformed authorization header";
 
-  private final MetadataStore.Users users;
-  private final PasswordHasher hasher;
-  private final TokenService tokens;
-  private final SecretKeySpec cacheKey;
-  private final Cache<String, String> verifiedPasswords;
-  private final String decoyHash;
+    private final MetadataStore.Users users;
+    private final PasswordHasher hasher;
+    private final TokenService tokens;
+    private final SecretKeySpec cacheKey;
+    private final Cache<String, String> verifiedPasswords;
+    private final String decoyHash;
 
-  public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens) {
-    this(users, hasher, tokens, Clock.systemUTC());
-  }
+    public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens) {
+        this(users, hasher, tokens, Clock.systemUTC());
+    }
 
-  /** @param clock drives the expiry of remembered password checks */
-  public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens, Clock clock) {
-    this.users = Objects.requireNonNull(users, "users");
-    this.hasher = Objects.requireNonNull(hasher, "hasher");
-    this.tokens = Objects.requireNonNull(tokens, "tokens");
-    Objects.requireNonNull(clock, "clock");
-    this.decoyHash = decoyHash(hasher);
-    byte[] key = new byte[32];
-    new SecureRandom().nextBytes(key);
-    this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
-    this.verifiedPasswords =
-        Caffeine.newBuilder()
-            .maximumSize(CACHE_SIZE)
-            .expireAfterWrite(PASSWORD_CACHE_TTL)
-            .ticker(() -> ChronoUnit.NANOS.between(Instant.EPOCH, clock.instant()))
-            .executor(Runnable::run)
-            .build();
-  }
+    /** @param clock drives the expiry of remembered password checks */
+    public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens, Clock clock) {
+        this.users = Objects.requireNonNull(users, "users");
+        this.hasher = Objects.requireNonNull(hasher, "hasher");
+        this.tokens = Objects.requireNonNull(tokens, "tokens");
+        Objects.requireNonNull(clock, "clock");
+        this.decoyHash = decoyHash(hasher);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.cacheKey = new SecretKeySpec(key, "HmacSHA256");
+        this.verifiedPasswords = Caffeine.newBuilder()
+                .maximumSize(CACHE_SIZE)
+                .expireAfterWrite(PASSWORD_CACHE_TTL)
+                .ticker(() -> ChronoUnit.NANOS.between(Instant.EPOCH, clock.instant()))
+                .executor(Runnable::run)
+                .build();
+    }
 
-  /**
-   * The caller the header identifies; {@link Caller#ANONYMOUS} if there is no header.
-   *
-   * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
-   */
-  public Caller authenticate(String authorizationHeader) {
-    if (authorizationHeader == null || authorizationHeader.isBlank()) {
-      return Caller.ANONYMOUS;
+    /**
+     * The caller the header identifies; {@link Caller#ANONYMOUS} if there is no header.
+     *
+     * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
+     */
+    public Caller authenticate(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.isBlank()) {
+            return Caller.ANONYMOUS;
+        }
+        if (authorizationHeader.length() > MAX_HEADER_LENGTH) {
+            throw new Unauthenticated(MALFORMED);
+        }
+        String header = authorizationHeader.strip();
+        int space = header.indexOf(' ');
+        if (space < 0) {
+            throw new Unauthenticated(MALFORMED);
+        }
+        String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
+        String credentials = header.substring(space + 1).strip();
+        if (credentials.isEmpty()) {
+            throw new Unauthenticated(MALFORMED);
+        }
+        return switch (scheme) {
+            case "basic" -> basic(credentials);
+            case "bearer" -> bearer(credentials);
+            default -> throw new Unauthenticated("unsupported authorization scheme");
+        };
     }
-    if (authorizationHeader.length() > MAX_HEADER_LENGTH) {
-      throw new Unauthenticated(MALFORMED);
-    }
-    String header = authorizationHeader.strip();
-    int space = header.indexOf(' ');
-    if (space < 0) {
-      throw new Unauthenticated(MALFORMED);
-    }
-    String scheme = header.substring(0, space).toLowerCase(Locale.ROOT);
-    String credentials = header.substring(space + 1).strip();
-    if (credentials.isEmpty()) {
-      throw new Unauthenticated(MALFORMED);
-    }
-    return switch (scheme) {
-      case "basic" -> basic(credentials);
-      case "bearer" -> bearer(credentials);
-      default -> throw new Unauthenticated("unsupported authorization scheme");
-    };
-  }
 
-  private Caller bearer(String token) {
-    return tokens.verify(token).map(Caller::withToken).orElseThrow(() -> new Unauthenticated(BAD_TOKEN));
-  }
+    private Caller bearer(String token) {
+        return tokens.verify(token).map(Caller::withToken).orElseThrow(() -> new Unauthenticated(BAD_TOKEN));
+    }
 
-  private Caller basic(String encoded) {
-    char[] decoded = decodeBasic(encoded);
-    char[] password = null;
-    try {
-      int colon = indexOf(decoded, ':');
-      if (colon <= 0 || colon > MAX_USERNAME_LENGTH) {
-        throw new Unauthenticated(colon == 0 ? BAD_PASSWORD : MALFORMED);
-      }
-      String username = new String(decoded, 0, colon);
-      password = Arrays.copyOfRange(decoded, colon + 1, decoded.length);
-      String cacheEntry = cacheEntryFor(username, password);
-      if (username.equals(verifiedPasswords.getIfPresent(cacheEntry))) {
-        return Caller.withPassword(username);
-      }
-      Optional<UserRecord> user = users.find(username);
-      if (user.isEmpty()) {
-        hasher.verify(password, decoyHash); // the same work as for a real user: no enumeration by timing
-        throw new Unauthenticated(BAD_PASSWORD);
-      }
-      if (!hasher.verify(password, user.get().passwordHash())) {
-        throw new Unauthenticated(BAD_PASSWORD);
-      }
-      verifiedPasswords.put(cacheEntry, username);
-      return Caller.withPassword(username);
-    } finally {
-      Arrays.fill(decoded, '\0');
-      if (password != null) {
-        Arrays.fill(password, '\0');
-      }
+    private Caller basic(String encoded) {
+        char[] decoded = decodeBasic(encoded);
+        char[] password = null;
+        try {
+            int colon = indexOf(decoded, ':');
+            if (colon <= 0 || colon > MAX_USERNAME_LENGTH) {
+                throw new Unauthenticated(colon == 0 ? BAD_PASSWORD : MALFORMED);
+            }
+            String username = new String(decoded, 0, colon);
+            password = Arrays.copyOfRange(decoded, colon + 1, decoded.length);
+            String cacheEntry = cacheEntryFor(username, password);
+            if (username.equals(verifiedPasswords.getIfPresent(cacheEntry))) {
+                return Caller.withPassword(username);
+            }
+            Optional<UserRecord> user = users.find(username);
+            if (user.isEmpty()) {
+                hasher.verify(password, decoyHash); // the same work as for a real user: no enumeration by timing
+                throw new Unauthenticated(BAD_PASSWORD);
+            }
+            if (!hasher.verify(password, user.get().passwordHash())) {
+                throw new Unauthenticated(BAD_PASSWORD);
+            }
+            verifiedPasswords.put(cacheEntry, username);
+            return Caller.withPassword(username);
+        } finally {
+            Arrays.fill(decoded, '\0');
+            if (password != null) {
+                Arrays.fill(password, '\0');
+            }
+        }
     }
-  }
 
-  private static char[] decodeBasic(String encoded) {
-    byte[] bytes;
-    try {
-      bytes = Base64.getDecoder().decode(encoded);
-    } catch (IllegalArgumentException e) {
-      throw new Unauthenticated(MALFORMED);
+    private static char[] decodeBasic(String encoded) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new Unauthenticated(MALFORMED);
+        }
+        CharsetDecoder utf8 = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try {
+            CharBuffer chars = utf8.decode(ByteBuffer.wrap(bytes));
+            char[] result = new char[chars.remaining()];
+            chars.get(result);
+            if (chars.hasArray()) {
+                Arrays.fill(chars.array(), '\0');
+            }
+            return result;
+        } catch (CharacterCodingException e) {
+            throw new Unauthenticated(MALFORMED);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
     }
-    CharsetDecoder utf8 =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try {
-      CharBuffer chars = utf8.decode(ByteBuffer.wrap(bytes));
-      char[] result = new char[chars.remaining()];
-      chars.get(result);
-      if (chars.hasArray()) {
-        Arrays.fill(chars.array(), '\0');
-      }
-      return result;
-    } catch (CharacterCodingException e) {
-      throw new Unauthenticated(MALFORMED);
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-    }
-  }
 
-  private String cacheEntryFor(String username, char[] password) {
-    ByteBuffer passwordBytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(cacheKey);
-      byte[] name = username.getBytes(StandardCharsets.UTF_8);
-      mac.update(ByteBuffer.allocate(4).putInt(name.length).array());
-      mac.update(name);
-      mac.update(passwordBytes);
-      return Base64.getEncoder().encodeToString(mac.doFinal());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is unavailable", e);
-    } finally {
-      if (passwordBytes.hasArray()) {
-        Arrays.fill(passwordBytes.array(), (byte) 0);
-      }
+    private String cacheEntryFor(String username, char[] password) {
+        ByteBuffer passwordBytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password));
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(cacheKey);
+            byte[] name = username.getBytes(StandardCharsets.UTF_8);
+            mac.update(ByteBuffer.allocate(4).putInt(name.length).array());
+            mac.update(name);
+            mac.update(passwordBytes);
+            return Base64.getEncoder().encodeToString(mac.doFinal());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        } finally {
+            if (passwordBytes.hasArray()) {
+                Arrays.fill(passwordBytes.array(), (byte) 0);
+            }
+        }
     }
-  }
 
-  /** A hash of a random password, made with the hasher's cost, to check against when the user is unknown. */
-  private static String decoyHash(PasswordHasher hasher) {
-    char[] random = new char[24];
-    SecureRandom rng = new SecureRandom();
-    for (int i = 0; i < random.length; i++) {
-      random[i] = (char) ('a' + rng.nextInt(26));
+    /** A hash of a random password, made with the hasher's cost, to check against when the user is unknown. */
+    private static String decoyHash(PasswordHasher hasher) {
+        char[] random = new char[24];
+        SecureRandom rng = new SecureRandom();
+        for (int i = 0; i < random.length; i++) {
+            random[i] = (char) ('a' + rng.nextInt(26));
+        }
+        return hasher.hash(random);
     }
-    return hasher.hash(random);
-  }
 
-  private static int indexOf(char[] chars, char wanted) {
-    for (int i = 0; i < chars.length; i++) {
-      if (chars[i] == wanted) {
-        return i;
-      }
+    private static int indexOf(char[] chars, char wanted) {
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] == wanted) {
+                return i;
+            }
+        }
+        return -1;
     }
-    return -1;
-  }
 }

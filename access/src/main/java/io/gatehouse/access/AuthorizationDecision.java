@@ -19,24 +19,24 @@ import java.util.Objects;
  */
 public record AuthorizationDecision(Outcome outcome, String reason) {
 
-  public enum Outcome {
-    ALLOWED,
-    AUTHENTICATION_REQUIRED,
-    INSUFFICIENT_SCOPE,
-    DENIED
-  }
+    public enum Outcome {
+        ALLOWED,
+        AUTHENTICATION_REQUIRED,
+        INSUFFICIENT_SCOPE,
+        DENIED
+    }
 
-  public AuthorizationDecision {
-    Objects.requireNonNull(outcome, "outcome");
-    Objects.requireNonNull(reason, "reason");
-  }
+    public AuthorizationDecision {
+        Objects.requireNonNull(outcome, "outcome");
+        Objects.requireNonNull(reason, "reason");
+    }
 
-  public boolean allowed() {
-    return outcome == Outcome.ALLOWED;
-  }
+    public boolean allowed() {
+        return outcome == Outcome.ALLOWED;
+    }
 
-  /** The core form, as audited in {@code Event.AccessDecided}. */
-  public AccessDecision toAccessDecision() {
-    return new AccessDecision(allowed(), reason);
-  }
+    /** The core form, as audited in {@code Event.AccessDecided}. */
+    public AccessDecision toAccessDecision() {
+        return new AccessDecision(allowed(), reason);
+    }
 }

@@ -9,23 +9,23 @@ import java.util.Objects;
  * delete on a repository, catalog on the registry. (Proving identity needs no grant.)
  */
 public record Grant(Resource resource, Action action) {
-  public Grant {
-    Objects.requireNonNull(resource, "resource");
-    Objects.requireNonNull(action, "action");
-    if (!isGrantable(action, resource)) {
-      throw new IllegalArgumentException(action.scopeName() + " cannot be granted on " + resource);
+    public Grant {
+        Objects.requireNonNull(resource, "resource");
+        Objects.requireNonNull(action, "action");
+        if (!isGrantable(action, resource)) {
+            throw new IllegalArgumentException(action.scopeName() + " cannot be granted on " + resource);
+        }
     }
-  }
 
-  static boolean isGrantable(Action action, Resource resource) {
-    return switch (resource) {
-      case Resource.Repository r -> action == Action.PULL || action == Action.PUSH || action == Action.DELETE;
-      case Resource.Registry r -> action == Action.CATALOG;
-    };
-  }
+    static boolean isGrantable(Action action, Resource resource) {
+        return switch (resource) {
+            case Resource.Repository r -> action == Action.PULL || action == Action.PUSH || action == Action.DELETE;
+            case Resource.Registry r -> action == Action.CATALOG;
+        };
+    }
 
-  @Override
-  public String toString() {
-    return action.scopeName() + " on " + resource;
-  }
+    @Override
+    public String toString() {
+        return action.scopeName() + " on " + resource;
+    }
 }

@@ -10,33 +10,33 @@ import java.util.Set;
  */
 public sealed interface Grants permits Grants.All, Grants.Only {
 
-  /** Whether the credential covers the action. Any valid credential covers {@link Action#AUTHENTICATE}. */
-  boolean covers(Action action, Resource resource);
+    /** Whether the credential covers the action. Any valid credential covers {@link Action#AUTHENTICATE}. */
+    boolean covers(Action action, Resource resource);
 
-  /** No restriction from the credential itself (basic auth, anonymous). */
-  record All() implements Grants {
-    @Override
-    public boolean covers(Action action, Resource resource) {
-      return true;
-    }
-  }
-
-  /** Restricted to an explicit set (a token's {@code access} claim). */
-  record Only(Set<Grant> grants) implements Grants {
-    public Only {
-      grants = Set.copyOf(grants);
+    /** No restriction from the credential itself (basic auth, anonymous). */
+    record All() implements Grants {
+        @Override
+        public boolean covers(Action action, Resource resource) {
+            return true;
+        }
     }
 
-    @Override
-    public boolean covers(Action action, Resource resource) {
-      return action == Action.AUTHENTICATE
-          || (Grant.isGrantable(action, resource) && grants.contains(new Grant(resource, action)));
+    /** Restricted to an explicit set (a token's {@code access} claim). */
+    record Only(Set<Grant> grants) implements Grants {
+        public Only {
+            grants = Set.copyOf(grants);
+        }
+
+        @Override
+        public boolean covers(Action action, Resource resource) {
+            return action == Action.AUTHENTICATE
+                    || (Grant.isGrantable(action, resource) && grants.contains(new Grant(resource, action)));
+        }
     }
-  }
 
-  Grants ALL = new All();
+    Grants ALL = new All();
 
-  static Grants only(Set<Grant> grants) {
-    return new Only(grants);
-  }
+    static Grants only(Set<Grant> grants) {
+        return new Only(grants);
+    }
 }

@@ -38,214 +38,215 @@ import java.util.Set;
  * string until the token expires (never longer); failures are not cached.
  */
 public final class TokenService {
-  static final String ACCESS_CLAIM = "access";
-  private static final int MAX_TOKEN_LENGTH = 8 * 1024;
-  private static final int CACHE_SIZE = 10_000;
+    static final String ACCESS_CLAIM = "access";
+    private static final int MAX_TOKEN_LENGTH = 8 * 1024;
+    private static final int CACHE_SIZE = 10_000;
 
-  private final TokenSettings settings;
-  private final Clock clock;
-  private final SigningKeyRing keys;
-  private final Cache<String, VerifiedToken> verified;
-  private final SecureRandom random = new SecureRandom();
+    private final TokenSettings settings;
+    private final Clock clock;
+    private final SigningKeyRing keys;
+    private final Cache<String, VerifiedToken> verified;
+    private final SecureRandom random = new SecureRandom();
 
-  /**
-   * Loads the signing key from the store, creating and storing one if there is none.
-   *
-   * @param clock the source of {@code iat}/{@code exp} and of "now" when checking them; also drives the cache
-   */
-  public TokenService(MetadataStore.SigningKeys signingKeys, TokenSettings settings, Clock clock) {
-    this.settings = Objects.requireNonNull(settings, "settings");
-    this.clock = Objects.requireNonNull(clock, "clock");
-    this.keys = new SigningKeyRing(Objects.requireNonNull(signingKeys, "signingKeys"), clock);
-    this.verified =
-        Caffeine.newBuilder()
-            .maximumSize(CACHE_SIZE)
-            .expireAfter(untilTokenExpiry(clock))
-            .ticker(() -> ChronoUnit.NANOS.between(Instant.EPOCH, clock.instant()))
-            .executor(Runnable::run)
-            .build();
-  }
-
-  public TokenService(MetadataStore.SigningKeys signingKeys, TokenSettings settings) {
-    this(signingKeys, settings, Clock.systemUTC());
-  }
-
-  public TokenSettings settings() {
-    return settings;
-  }
-
-  /**
-   * A signed token for the principal carrying exactly the given grants. An anonymous principal gets a
-   * token without {@code sub}. Decide the grants first ({@code AccessDecisionPoint.grantable}).
-   */
-  public IssuedToken issue(Principal principal, Set<Grant> grants) {
-    Objects.requireNonNull(principal, "principal");
-    Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    Instant expiresAt = issuedAt.plus(settings.ttl());
-    JWTClaimsSet.Builder claims =
-        new JWTClaimsSet.Builder()
-            .issuer(settings.issuer())
-            .audience(settings.audience())
-            .issueTime(Date.from(issuedAt))
-            .notBeforeTime(Date.from(issuedAt))
-            .expirationTime(Date.from(expiresAt))
-            .jwtID(newTokenId())
-            .claim(ACCESS_CLAIM, accessClaim(grants));
-    if (principal instanceof Principal.User user) {
-      claims.subject(user.name());
+    /**
+     * Loads the signing key from the store, creating and storing one if there is none.
+     *
+     * @param clock the source of {@code iat}/{@code exp} and of "now" when checking them; also drives the cache
+     */
+    public TokenService(MetadataStore.SigningKeys signingKeys, TokenSettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.keys = new SigningKeyRing(Objects.requireNonNull(signingKeys, "signingKeys"), clock);
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(CACHE_SIZE)
+                .expireAfter(untilTokenExpiry(clock))
+                .ticker(() -> ChronoUnit.NANOS.between(Instant.EPOCH, clock.instant()))
+                .executor(Runnable::run)
+                .build();
     }
-    SigningKeyRing.SigningKey key = keys.signingKey();
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.keyId()).type(JOSEObjectType.JWT).build();
-    SignedJWT jwt = new SignedJWT(header, claims.build());
-    try {
-      jwt.sign(key.signer());
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot sign token", e);
-    }
-    return new IssuedToken(jwt.serialize(), issuedAt, expiresAt);
-  }
 
-  /**
-   * What the token says, if it is one of ours and valid now: ES256 only, a known {@code kid}, a good
-   * signature, our issuer and audience, within {@code nbf}..{@code exp} (give or take the clock skew), and a
-   * well-formed {@code access} claim. Anything else is empty.
-   */
-  public Optional<VerifiedToken> verify(String token) {
-    if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-      return Optional.empty();
+    public TokenService(MetadataStore.SigningKeys signingKeys, TokenSettings settings) {
+        this(signingKeys, settings, Clock.systemUTC());
     }
-    Instant now = clock.instant();
-    VerifiedToken cached = verified.getIfPresent(token);
-    if (cached != null) {
-      if (now.isBefore(cached.expiresAt())) {
-        return Optional.of(cached);
-      }
-      verified.invalidate(token);
-    }
-    Optional<VerifiedToken> result = verifyUncached(token, now);
-    result.filter(t -> now.isBefore(t.expiresAt())).ifPresent(t -> verified.put(token, t));
-    return result;
-  }
 
-  /** How many verified tokens are remembered (for tests). */
-  long cachedVerifications() {
-    verified.cleanUp();
-    return verified.estimatedSize();
-  }
+    public TokenSettings settings() {
+        return settings;
+    }
 
-  private Optional<VerifiedToken> verifyUncached(String token, Instant now) {
-    try {
-      SignedJWT jwt = SignedJWT.parse(token);
-      JWSHeader header = jwt.getHeader();
-      if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || header.getKeyID() == null) {
-        return Optional.empty();
-      }
-      Optional<JWSVerifier> verifier = keys.verifier(header.getKeyID());
-      if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
-        return Optional.empty();
-      }
-      return accept(jwt.getJWTClaimsSet(), now);
-    } catch (ParseException | JOSEException | RuntimeException e) {
-      // Hostile input: whatever the parser or a claim (an invalid repository name) throws means "not valid".
-      return Optional.empty();
-    }
-  }
-
-  private Optional<VerifiedToken> accept(JWTClaimsSet claims, Instant now) throws ParseException {
-    Duration skew = settings.clockSkew();
-    Date exp = claims.getExpirationTime();
-    Date nbf = claims.getNotBeforeTime();
-    Date iat = claims.getIssueTime();
-    if (!settings.issuer().equals(claims.getIssuer())
-        || claims.getAudience() == null
-        || !claims.getAudience().contains(settings.audience())
-        || exp == null
-        || iat == null
-        || claims.getJWTID() == null
-        || !now.isBefore(exp.toInstant().plus(skew))
-        || (nbf != null && nbf.toInstant().isAfter(now.plus(skew)))
-        || iat.toInstant().isAfter(now.plus(skew))) {
-      return Optional.empty();
-    }
-    String subject = claims.getSubject();
-    Principal principal;
-    if (subject == null) {
-      principal = Principal.ANONYMOUS;
-    } else if (subject.isBlank()) {
-      return Optional.empty();
-    } else {
-      principal = new Principal.User(subject, Principal.AuthMethod.BEARER);
-    }
-    return grantsOf(claims.getClaim(ACCESS_CLAIM))
-        .map(grants -> new VerifiedToken(principal, grants, exp.toInstant()));
-  }
-
-  /** The grants in an {@code access} claim; empty if the claim is not a list of well-formed entries. */
-  private static Optional<Set<Grant>> grantsOf(Object claim) {
-    if (claim == null) {
-      return Optional.of(Set.of());
-    }
-    if (!(claim instanceof List<?> entries)) {
-      return Optional.empty();
-    }
-    Set<Grant> grants = new LinkedHashSet<>();
-    for (Object entry : entries) {
-      if (!(entry instanceof Map<?, ?> map)
-          || !(map.get("type") instanceof String type)
-          || !(map.get("name") instanceof String name)
-          || !(map.get("actions") instanceof List<?> actions)) {
-        return Optional.empty();
-      }
-      List<String> actionNames = new ArrayList<>();
-      for (Object action : actions) {
-        if (!(action instanceof String actionName)) {
-          return Optional.empty();
+    /**
+     * A signed token for the principal carrying exactly the given grants. An anonymous principal gets a
+     * token without {@code sub}. Decide the grants first ({@code AccessDecisionPoint.grantable}).
+     */
+    public IssuedToken issue(Principal principal, Set<Grant> grants) {
+        Objects.requireNonNull(principal, "principal");
+        Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = issuedAt.plus(settings.ttl());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(settings.issuer())
+                .audience(settings.audience())
+                .issueTime(Date.from(issuedAt))
+                .notBeforeTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .jwtID(newTokenId())
+                .claim(ACCESS_CLAIM, accessClaim(grants));
+        if (principal instanceof Principal.User user) {
+            claims.subject(user.name());
         }
-        actionNames.add(actionName);
-      }
-      Scope.fromParts(type, name, actionNames).ifPresent(s -> grants.addAll(s.grants()));
+        SigningKeyRing.SigningKey key = keys.signingKey();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .keyID(key.keyId())
+                .type(JOSEObjectType.JWT)
+                .build();
+        SignedJWT jwt = new SignedJWT(header, claims.build());
+        try {
+            jwt.sign(key.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign token", e);
+        }
+        return new IssuedToken(jwt.serialize(), issuedAt, expiresAt);
     }
-    return Optional.of(grants);
-  }
 
-  private static List<Map<String, Object>> accessClaim(Set<Grant> grants) {
-    List<Map<String, Object>> access = new ArrayList<>();
-    for (Scope scope : Scope.fromGrants(grants)) {
-      Map<String, Object> entry = new LinkedHashMap<>();
-      entry.put("type", scope.type());
-      entry.put("name", scope.name());
-      entry.put("actions", scope.actionNames());
-      access.add(entry);
+    /**
+     * What the token says, if it is one of ours and valid now: ES256 only, a known {@code kid}, a good
+     * signature, our issuer and audience, within {@code nbf}..{@code exp} (give or take the clock skew), and a
+     * well-formed {@code access} claim. Anything else is empty.
+     */
+    public Optional<VerifiedToken> verify(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        VerifiedToken cached = verified.getIfPresent(token);
+        if (cached != null) {
+            if (now.isBefore(cached.expiresAt())) {
+                return Optional.of(cached);
+            }
+            verified.invalidate(token);
+        }
+        Optional<VerifiedToken> result = verifyUncached(token, now);
+        result.filter(t -> now.isBefore(t.expiresAt())).ifPresent(t -> verified.put(token, t));
+        return result;
     }
-    return access;
-  }
 
-  private String newTokenId() {
-    byte[] id = new byte[16];
-    random.nextBytes(id);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
-  }
+    /** How many verified tokens are remembered (for tests). */
+    long cachedVerifications() {
+        verified.cleanUp();
+        return verified.estimatedSize();
+    }
 
-  private static Expiry<String, VerifiedToken> untilTokenExpiry(Clock clock) {
-    return new Expiry<>() {
-      @Override
-      public long expireAfterCreate(String token, VerifiedToken value, long currentTime) {
-        return remaining(value);
-      }
+    private Optional<VerifiedToken> verifyUncached(String token, Instant now) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            JWSHeader header = jwt.getHeader();
+            if (!JWSAlgorithm.ES256.equals(header.getAlgorithm()) || header.getKeyID() == null) {
+                return Optional.empty();
+            }
+            Optional<JWSVerifier> verifier = keys.verifier(header.getKeyID());
+            if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
+                return Optional.empty();
+            }
+            return accept(jwt.getJWTClaimsSet(), now);
+        } catch (ParseException | JOSEException | RuntimeException e) {
+            // Hostile input: whatever the parser or a claim (an invalid repository name) throws means "not valid".
+            return Optional.empty();
+        }
+    }
 
-      @Override
-      public long expireAfterUpdate(String token, VerifiedToken value, long currentTime, long currentDuration) {
-        return remaining(value);
-      }
+    private Optional<VerifiedToken> accept(JWTClaimsSet claims, Instant now) throws ParseException {
+        Duration skew = settings.clockSkew();
+        Date exp = claims.getExpirationTime();
+        Date nbf = claims.getNotBeforeTime();
+        Date iat = claims.getIssueTime();
+        if (!settings.issuer().equals(claims.getIssuer())
+                || claims.getAudience() == null
+                || !claims.getAudience().contains(settings.audience())
+                || exp == null
+                || iat == null
+                || claims.getJWTID() == null
+                || !now.isBefore(exp.toInstant().plus(skew))
+                || (nbf != null && nbf.toInstant().isAfter(now.plus(skew)))
+                || iat.toInstant().isAfter(now.plus(skew))) {
+            return Optional.empty();
+        }
+        String subject = claims.getSubject();
+        Principal principal;
+        if (subject == null) {
+            principal = Principal.ANONYMOUS;
+        } else if (subject.isBlank()) {
+            return Optional.empty();
+        } else {
+            principal = new Principal.User(subject, Principal.AuthMethod.BEARER);
+        }
+        return grantsOf(claims.getClaim(ACCESS_CLAIM))
+                .map(grants -> new VerifiedToken(principal, grants, exp.toInstant()));
+    }
 
-      @Override
-      public long expireAfterRead(String token, VerifiedToken value, long currentTime, long currentDuration) {
-        return currentDuration;
-      }
+    /** The grants in an {@code access} claim; empty if the claim is not a list of well-formed entries. */
+    private static Optional<Set<Grant>> grantsOf(Object claim) {
+        if (claim == null) {
+            return Optional.of(Set.of());
+        }
+        if (!(claim instanceof List<?> entries)) {
+            return Optional.empty();
+        }
+        Set<Grant> grants = new LinkedHashSet<>();
+        for (Object entry : entries) {
+            if (!(entry instanceof Map<?, ?> map)
+                    || !(map.get("type") instanceof String type)
+                    || !(map.get("name") instanceof String name)
+                    || !(map.get("actions") instanceof List<?> actions)) {
+                return Optional.empty();
+            }
+            List<String> actionNames = new ArrayList<>();
+            for (Object action : actions) {
+                if (!(action instanceof String actionName)) {
+                    return Optional.empty();
+                }
+                actionNames.add(actionName);
+            }
+            Scope.fromParts(type, name, actionNames).ifPresent(s -> grants.addAll(s.grants()));
+        }
+        return Optional.of(grants);
+    }
 
-      private long remaining(VerifiedToken value) {
-        return Math.max(0, ChronoUnit.NANOS.between(clock.instant(), value.expiresAt()));
-      }
-    };
-  }
+    private static List<Map<String, Object>> accessClaim(Set<Grant> grants) {
+        List<Map<String, Object>> access = new ArrayList<>();
+        for (Scope scope : Scope.fromGrants(grants)) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("type", scope.type());
+            entry.put("name", scope.name());
+            entry.put("actions", scope.actionNames());
+            access.add(entry);
+        }
+        return access;
+    }
+
+    private String newTokenId() {
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    }
+
+    private static Expiry<String, VerifiedToken> untilTokenExpiry(Clock clock) {
+        return new Expiry<>() {
+            @Override
+            public long expireAfterCreate(String token, VerifiedToken value, long currentTime) {
+                return remaining(value);
+            }
+
+            @Override
+            public long expireAfterUpdate(String token, VerifiedToken value, long currentTime, long currentDuration) {
+                return remaining(value);
+            }
+
+            @Override
+            public long expireAfterRead(String token, VerifiedToken value, long currentTime, long currentDuration) {
+                return currentDuration;
+            }
+
+            private long remaining(VerifiedToken value) {
+                return Math.max(0, ChronoUnit.NANOS.between(clock.instant(), value.expiresAt()));
+            }
+        };
+    }
 }

@@ -13,34 +13,34 @@ import java.util.Objects;
  * @param clockSkew how far nodes' clocks may disagree when checking {@code exp}, {@code nbf} and {@code iat}
  */
 public record TokenSettings(String issuer, String audience, Duration ttl, Duration clockSkew) {
-  public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
-  public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
-  private static final Duration MAX_TTL = Duration.ofHours(24);
-  private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
+    private static final Duration MAX_TTL = Duration.ofHours(24);
+    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
-  public TokenSettings {
-    Objects.requireNonNull(ttl, "ttl");
-    Objects.requireNonNull(clockSkew, "clockSkew");
-    if (issuer == null || issuer.isBlank()) {
-      throw new IllegalArgumentException("token issuer must not be blank");
+    public TokenSettings {
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(clockSkew, "clockSkew");
+        if (issuer == null || issuer.isBlank()) {
+            throw new IllegalArgumentException("token issuer must not be blank");
+        }
+        if (audience == null || audience.isBlank()) {
+            throw new IllegalArgumentException("token audience (service name) must not be blank");
+        }
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
+            throw new IllegalArgumentException("token ttl must be positive and at most " + MAX_TTL);
+        }
+        if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
+            throw new IllegalArgumentException("token clock skew must be between 0 and " + MAX_CLOCK_SKEW);
+        }
     }
-    if (audience == null || audience.isBlank()) {
-      throw new IllegalArgumentException("token audience (service name) must not be blank");
-    }
-    if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(MAX_TTL) > 0) {
-      throw new IllegalArgumentException("token ttl must be positive and at most " + MAX_TTL);
-    }
-    if (clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
-      throw new IllegalArgumentException("token clock skew must be between 0 and " + MAX_CLOCK_SKEW);
-    }
-  }
 
-  /** Five-minute tokens with 30 seconds of clock skew allowed. */
-  public static TokenSettings of(String issuer, String audience) {
-    return new TokenSettings(issuer, audience, DEFAULT_TTL, DEFAULT_CLOCK_SKEW);
-  }
+    /** Five-minute tokens with 30 seconds of clock skew allowed. */
+    public static TokenSettings of(String issuer, String audience) {
+        return new TokenSettings(issuer, audience, DEFAULT_TTL, DEFAULT_CLOCK_SKEW);
+    }
 
-  public TokenSettings withTtl(Duration newTtl) {
-    return new TokenSettings(issuer, audience, newTtl, clockSkew);
-  }
+    public TokenSettings withTtl(Duration newTtl) {
+        return new TokenSettings(issuer, audience, newTtl, clockSkew);
+    }
 }

@@ -11,9 +11,9 @@ import java.util.Set;
  * when.
  */
 public record VerifiedToken(Principal principal, Set<Grant> grants, Instant expiresAt) {
-  public VerifiedToken {
-    Objects.requireNonNull(principal, "principal");
-    Objects.requireNonNull(expiresAt, "expiresAt");
-    grants = Set.copyOf(grants);
-  }
+    public VerifiedToken {
+        Objects.requireNonNull(principal, "principal");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        grants = Set.copyOf(grants);
+    }
 }

@@ -19,150 +19,165 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class AuthenticatorTest {
-  static final PasswordHasher HASHER = PasswordHasherTest.FAST;
-  static final Resource FOO = Resource.repository(RepositoryName.parse("foo"));
+    static final PasswordHasher HASHER = PasswordHasherTest.FAST;
+    static final Resource FOO = Resource.repository(RepositoryName.parse("foo"));
 
-  MutableClock clock;
-  InMemoryUsers users;
-  TokenService tokens;
-  Authenticator authenticator;
+    MutableClock clock;
+    InMemoryUsers users;
+    TokenService tokens;
+    Authenticator authenticator;
 
-  @BeforeEach
-  void setUp() {
-    clock = new MutableClock();
-    users = new InMemoryUsers();
-    users.create(new UserRecord("alice", HASHER.hash("wonderland".toCharArray()), clock.instant()));
-    users.create(new UserRecord("colon", HASHER.hash("pa:ss:word".toCharArray()), clock.instant()));
-    tokens = new TokenService(new InMemorySigningKeys(), TokenSettings.of("gatehouse", "registry"), clock);
-    authenticator = new Authenticator(users, HASHER, tokens, clock);
-  }
+    @BeforeEach
+    void setUp() {
+        clock = new MutableClock();
+        users = new InMemoryUsers();
+        users.create(new UserRecord("alice", HASHER.hash("wonderland".toCharArray()), clock.instant()));
+        users.create(new UserRecord("colon", HASHER.hash("pa:ss:word".toCharArray()), clock.instant()));
+        tokens = new TokenService(new InMemorySigningKeys(), TokenSettings.of("gatehouse", "registry"), clock);
+        authenticator = new Authenticator(users, HASHER, tokens, clock);
+    }
 
-  static String basic(String userColonPassword) {
-    return "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
-  }
+    static String basic(String userColonPassword) {
+        return "Basic " + Base64.getEncoder().encodeToString(userColonPassword.getBytes(StandardCharsets.UTF_8));
+    }
 
-  @Test
-  void noHeaderIsAnonymous() {
-    assertThat(authenticator.authenticate(null)).isEqualTo(Caller.ANONYMOUS);
-    assertThat(authenticator.authenticate("  ")).isEqualTo(Caller.ANONYMOUS);
-  }
+    @Test
+    void noHeaderIsAnonymous() {
+        assertThat(authenticator.authenticate(null)).isEqualTo(Caller.ANONYMOUS);
+        assertThat(authenticator.authenticate("  ")).isEqualTo(Caller.ANONYMOUS);
+    }
 
-  @Test
-  void basicWithTheRightPasswordIsTheUserWithAllGrants() {
-    Caller caller = authenticator.authenticate(basic("alice:wonderland"));
-    assertThat(caller.principal()).isEqualTo(new Principal.User("alice", Principal.AuthMethod.BASIC));
-    assertThat(caller.grants()).isEqualTo(Grants.ALL);
-  }
+    @Test
+    void basicWithTheRightPasswordIsTheUserWithAllGrants() {
+        Caller caller = authenticator.authenticate(basic("alice:wonderland"));
+        assertThat(caller.principal()).isEqualTo(new Principal.User("alice", Principal.AuthMethod.BASIC));
+        assertThat(caller.grants()).isEqualTo(Grants.ALL);
+    }
 
-  @Test
-  void schemeIsCaseInsensitiveAndPasswordMayContainColons() {
-    assertThat(authenticator.authenticate("bAsIc " + basic("colon:pa:ss:word").substring(6)).principal().name())
-        .isEqualTo("colon");
-  }
+    @Test
+    void schemeIsCaseInsensitiveAndPasswordMayContainColons() {
+        assertThat(authenticator
+                        .authenticate("bAsIc " + basic("colon:pa:ss:word").substring(6))
+                        .principal()
+                        .name())
+                .isEqualTo("colon");
+    }
 
-  @Test
-  void wrongPasswordAndUnknownUserGetTheSameAnswer() {
-    Throwable wrongPassword = catchUnauthenticated(basic("alice:mirror"));
-    Throwable unknownUser = catchUnauthenticated(basic("mallory:wonderland"));
-    assertThat(wrongPassword.getMessage()).isEqualTo(unknownUser.getMessage()).isEqualTo("invalid username or password");
-    assertThat(catchUnauthenticated(basic(":wonderland")).getMessage()).isEqualTo("invalid username or password");
-  }
+    @Test
+    void wrongPasswordAndUnknownUserGetTheSameAnswer() {
+        Throwable wrongPassword = catchUnauthenticated(basic("alice:mirror"));
+        Throwable unknownUser = catchUnauthenticated(basic("mallory:wonderland"));
+        assertThat(wrongPassword.getMessage())
+                .isEqualTo(unknownUser.getMessage())
+                .isEqualTo("invalid username or password");
+        assertThat(catchUnauthenticated(basic(":wonderland")).getMessage()).isEqualTo("invalid username or password");
+    }
 
-  @Test
-  void successfulPasswordCheckIsRememberedForAMinute() {
-    authenticator.authenticate(basic("alice:wonderland"));
-    int lookups = users.finds.get();
+    @Test
+    void successfulPasswordCheckIsRememberedForAMinute() {
+        authenticator.authenticate(basic("alice:wonderland"));
+        int lookups = users.finds.get();
 
-    clock.advance(Duration.ofSeconds(59));
-    authenticator.authenticate(basic("alice:wonderland"));
-    assertThat(users.finds.get()).as("served from the cache").isEqualTo(lookups);
+        clock.advance(Duration.ofSeconds(59));
+        authenticator.authenticate(basic("alice:wonderland"));
+        assertThat(users.finds.get()).as("served from the cache").isEqualTo(lookups);
 
-    clock.advance(Duration.ofSeconds(1));
-    authenticator.authenticate(basic("alice:wonderland"));
-    assertThat(users.finds.get()).as("checked again after 60 s").isEqualTo(lookups + 1);
-  }
+        clock.advance(Duration.ofSeconds(1));
+        authenticator.authenticate(basic("alice:wonderland"));
+        assertThat(users.finds.get()).as("checked again after 60 s").isEqualTo(lookups + 1);
+    }
 
-  @Test
-  void rememberedCheckDoesNotAdmitAnotherPassword() {
-    authenticator.authenticate(basic("alice:wonderland"));
-    assertThatThrownBy(() -> authenticator.authenticate(basic("alice:wonderland2"))).isInstanceOf(Unauthenticated.class);
-    assertThatThrownBy(() -> authenticator.authenticate(basic("alicE:wonderland"))).isInstanceOf(Unauthenticated.class);
-  }
+    @Test
+    void rememberedCheckDoesNotAdmitAnotherPassword() {
+        authenticator.authenticate(basic("alice:wonderland"));
+        assertThatThrownBy(() -> authenticator.authenticate(basic("alice:wonderland2")))
+                .isInstanceOf(Unauthenticated.class);
+        assertThatThrownBy(() -> authenticator.authenticate(basic("alicE:wonderland")))
+                .isInstanceOf(Unauthenticated.class);
+    }
 
-  @Test
-  void failedChecksAreNotRemembered() {
-    catchUnauthenticated(basic("alice:wrong"));
-    int lookups = users.finds.get();
-    catchUnauthenticated(basic("alice:wrong"));
-    assertThat(users.finds.get()).isEqualTo(lookups + 1);
-  }
+    @Test
+    void failedChecksAreNotRemembered() {
+        catchUnauthenticated(basic("alice:wrong"));
+        int lookups = users.finds.get();
+        catchUnauthenticated(basic("alice:wrong"));
+        assertThat(users.finds.get()).isEqualTo(lookups + 1);
+    }
 
-  @Test
-  void passwordChangeIsHonouredOnceTheCacheEntryExpires() {
-    authenticator.authenticate(basic("alice:wonderland"));
-    users.replace(new UserRecord("alice", HASHER.hash("looking-glass".toCharArray()), clock.instant()));
-    clock.advance(Authenticator.PASSWORD_CACHE_TTL);
+    @Test
+    void passwordChangeIsHonouredOnceTheCacheEntryExpires() {
+        authenticator.authenticate(basic("alice:wonderland"));
+        users.replace(new UserRecord("alice", HASHER.hash("looking-glass".toCharArray()), clock.instant()));
+        clock.advance(Authenticator.PASSWORD_CACHE_TTL);
 
-    assertThatThrownBy(() -> authenticator.authenticate(basic("alice:wonderland"))).isInstanceOf(Unauthenticated.class);
-    assertThat(authenticator.authenticate(basic("alice:looking-glass")).principal().name()).isEqualTo("alice");
-  }
+        assertThatThrownBy(() -> authenticator.authenticate(basic("alice:wonderland")))
+                .isInstanceOf(Unauthenticated.class);
+        assertThat(authenticator
+                        .authenticate(basic("alice:looking-glass"))
+                        .principal()
+                        .name())
+                .isEqualTo("alice");
+    }
 
-  @Test
-  void userWithACorruptHashCannotLogIn() {
-    users.create(new UserRecord("broken", "not-a-hash", clock.instant()));
-    assertThat(catchUnauthenticated(basic("broken:not-a-hash")).getMessage()).isEqualTo("invalid username or password");
-  }
+    @Test
+    void userWithACorruptHashCannotLogIn() {
+        users.create(new UserRecord("broken", "not-a-hash", clock.instant()));
+        assertThat(catchUnauthenticated(basic("broken:not-a-hash")).getMessage())
+                .isEqualTo("invalid username or password");
+    }
 
-  @Test
-  void bearerTokenIsItsSubjectLimitedToItsGrants() {
-    Set<Grant> grants = Set.of(new Grant(FOO, Action.PULL));
-    String token = tokens.issue(new Principal.User("alice", Principal.AuthMethod.BASIC), grants).token();
+    @Test
+    void bearerTokenIsItsSubjectLimitedToItsGrants() {
+        Set<Grant> grants = Set.of(new Grant(FOO, Action.PULL));
+        String token = tokens.issue(new Principal.User("alice", Principal.AuthMethod.BASIC), grants)
+                .token();
 
-    Caller caller = authenticator.authenticate("Bearer " + token);
-    assertThat(caller.principal()).isEqualTo(new Principal.User("alice", Principal.AuthMethod.BEARER));
-    assertThat(caller.grants()).isEqualTo(Grants.only(grants));
-    assertThat(caller.grants().covers(Action.PULL, FOO)).isTrue();
-    assertThat(caller.grants().covers(Action.PUSH, FOO)).isFalse();
-  }
+        Caller caller = authenticator.authenticate("Bearer " + token);
+        assertThat(caller.principal()).isEqualTo(new Principal.User("alice", Principal.AuthMethod.BEARER));
+        assertThat(caller.grants()).isEqualTo(Grants.only(grants));
+        assertThat(caller.grants().covers(Action.PULL, FOO)).isTrue();
+        assertThat(caller.grants().covers(Action.PUSH, FOO)).isFalse();
+    }
 
-  @Test
-  void badOrExpiredBearerTokenIsRefused() {
-    String token = tokens.issue(new Principal.User("alice", Principal.AuthMethod.BASIC), Set.of()).token();
-    assertThat(catchUnauthenticated("Bearer " + token + "x").getMessage()).isEqualTo("invalid or expired token");
-    clock.advance(Duration.ofHours(1));
-    assertThat(catchUnauthenticated("Bearer " + token).getMessage()).isEqualTo("invalid or expired token");
-  }
+    @Test
+    void badOrExpiredBearerTokenIsRefused() {
+        String token = tokens.issue(new Principal.User("alice", Principal.AuthMethod.BASIC), Set.of())
+                .token();
+        assertThat(catchUnauthenticated("Bearer " + token + "x").getMessage()).isEqualTo("invalid or expired token");
+        clock.advance(Duration.ofHours(1));
+        assertThat(catchUnauthenticated("Bearer " + token).getMessage()).isEqualTo("invalid or expired token");
+    }
 
-  @ParameterizedTest
-  @ValueSource(
-      strings = {
-        "Basic",
-        "Basic ",
-        "Basic !!!not-base64!!!",
-        "Basic YWxpY2U=", // "alice": no colon
-        "Basic /w==", // 0xFF: not UTF-8
-        "Bearer",
-        "Bearer    ",
-        "Digest username=\"alice\"",
-        "Negotiate YIIB",
-        "Basicalice:wonderland",
-        "\u0000\u0001"
-      })
-  void malformedHeadersAreUnauthenticatedNotErrors(String header) {
-    assertThatThrownBy(() -> authenticator.authenticate(header)).isInstanceOf(Unauthenticated.class);
-  }
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "Basic",
+                "Basic ",
+                "Basic !!!not-base64!!!",
+                "Basic YWxpY2U=", // "alice": no colon
+                "Basic /w==", // 0xFF: not UTF-8
+                "Bearer",
+                "Bearer    ",
+                "Digest username=\"alice\"",
+                "Negotiate YIIB",
+                "Basicalice:wonderland",
+                "\u0000\u0001"
+            })
+    void malformedHeadersAreUnauthenticatedNotErrors(String header) {
+        assertThatThrownBy(() -> authenticator.authenticate(header)).isInstanceOf(Unauthenticated.class);
+    }
 
-  @Test
-  void hugeHeadersAreRefused() {
-    assertThatThrownBy(() -> authenticator.authenticate("Basic " + "A".repeat(20_000)))
-        .isInstanceOf(Unauthenticated.class);
-    assertThatThrownBy(() -> authenticator.authenticate(basic("a".repeat(300) + ":pw")))
-        .isInstanceOf(Unauthenticated.class);
-  }
+    @Test
+    void hugeHeadersAreRefused() {
+        assertThatThrownBy(() -> authenticator.authenticate("Basic " + "A".repeat(20_000)))
+                .isInstanceOf(Unauthenticated.class);
+        assertThatThrownBy(() -> authenticator.authenticate(basic("a".repeat(300) + ":pw")))
+                .isInstanceOf(Unauthenticated.class);
+    }
 
-  Throwable catchUnauthenticated(String header) {
-    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> authenticator.authenticate(header));
-    assertThat(thrown).isInstanceOf(Unauthenticated.class);
-    return thrown;
-  }
+    Throwable catchUnauthenticated(String header) {
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> authenticator.authenticate(header));
+        assertThat(thrown).isInstanceOf(Unauthenticated.class);
+        return thrown;
+    }
 }

@@ -11,17 +11,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * belongs to the storage module and is tested there. Counts reads so tests can see key-ring refreshes.
  */
 final class InMemorySigningKeys implements MetadataStore.SigningKeys {
-  private final List<SigningKeyRecord> keys = new CopyOnWriteArrayList<>();
-  final AtomicInteger reads = new AtomicInteger();
+    private final List<SigningKeyRecord> keys = new CopyOnWriteArrayList<>();
+    final AtomicInteger reads = new AtomicInteger();
 
-  @Override
-  public List<SigningKeyRecord> all() {
-    reads.incrementAndGet();
-    return List.copyOf(keys);
-  }
+    @Override
+    public List<SigningKeyRecord> all() {
+        reads.incrementAndGet();
+        return List.copyOf(keys);
+    }
 
-  @Override
-  public void add(SigningKeyRecord key) {
-    keys.add(key);
-  }
+    @Override
+    public void add(SigningKeyRecord key) {
+        keys.add(key);
+    }
 }

@@ -13,22 +13,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * on H2 and PostgreSQL), so a fake is enough here. It counts lookups so tests can see what a cache saved.
  */
 class InMemoryUsers implements MetadataStore.Users {
-  private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
-  final AtomicInteger finds = new AtomicInteger();
+    private final Map<String, UserRecord> users = new ConcurrentHashMap<>();
+    final AtomicInteger finds = new AtomicInteger();
 
-  @Override
-  public Optional<UserRecord> find(String username) {
-    finds.incrementAndGet();
-    return Optional.ofNullable(users.get(username));
-  }
+    @Override
+    public Optional<UserRecord> find(String username) {
+        finds.incrementAndGet();
+        return Optional.ofNullable(users.get(username));
+    }
 
-  @Override
-  public boolean create(UserRecord user) {
-    return users.putIfAbsent(user.username(), user) == null;
-  }
+    @Override
+    public boolean create(UserRecord user) {
+        return users.putIfAbsent(user.username(), user) == null;
+    }
 
-  /** Replaces a user's record, as a password change would. */
-  void replace(UserRecord user) {
-    users.put(user.username(), user);
-  }
+    /** Replaces a user's record, as a password change would. */
+    void replace(UserRecord user) {
+        users.put(user.username(), user);
+    }
 }

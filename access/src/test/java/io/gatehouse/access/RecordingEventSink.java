@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 final class RecordingEventSink implements EventSink {
-  final List<Event> events = new CopyOnWriteArrayList<>();
+    final List<Event> events = new CopyOnWriteArrayList<>();
 
-  @Override
-  public void emit(Event event) {
-    events.add(event);
-  }
+    @Override
+    public void emit(Event event) {
+        events.add(event);
+    }
 }

@@ -2,9 +2,9 @@ package io.gatehouse.http;
 
 import io.gatehouse.access.AccessDecisionPoint;
 import io.gatehouse.access.Authenticator;
+import io.gatehouse.access.AuthorizationDecision;
 import io.gatehouse.access.Caller;
 import io.gatehouse.access.RequestContext;
-import io.gatehouse.access.AuthorizationDecision;
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Resource;
 import io.gatehouse.core.error.Denied;
@@ -29,149 +29,168 @@ import org.slf4j.LoggerFactory;
  * format. Handlers therefore never see an unauthenticated or unauthorized request.
  */
 public final class Dispatcher extends Handler.Abstract {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  /** The request attribute holding the matched route template, for metrics. */
-  public static final String ROUTE_ATTRIBUTE = "gatehouse.route";
+    /** The request attribute holding the matched route template, for metrics. */
+    public static final String ROUTE_ATTRIBUTE = "gatehouse.route";
 
-  private final String prefix;
-  private final List<Route> routes;
-  private final Authenticator authenticator;
-  private final AccessDecisionPoint decisions;
-  private final ErrorRenderer errors;
-  private final Challenge challenge;
-  private final TrafficMetrics metrics;
+    private final String prefix;
+    private final List<Route> routes;
+    private final Authenticator authenticator;
+    private final AccessDecisionPoint decisions;
+    private final ErrorRenderer errors;
+    private final Challenge challenge;
+    private final TrafficMetrics metrics;
 
-  /** Builds the WWW-Authenticate header for a 401. */
-  @FunctionalInterface
-  public interface Challenge {
-    String header(Exchange exchange, Optional<Resource> resource, Action action, boolean insufficientScope);
-  }
-
-  public Dispatcher(
-      String prefix,
-      List<Route> routes,
-      Authenticator authenticator,
-      AccessDecisionPoint decisions,
-      ErrorRenderer errors,
-      Challenge challenge,
-      TrafficMetrics metrics) {
-    this.prefix = prefix;
-    this.routes = List.copyOf(routes);
-    this.authenticator = authenticator;
-    this.decisions = decisions;
-    this.errors = errors;
-    this.challenge = challenge;
-    this.metrics = metrics;
-  }
-
-  @Override
-  public boolean handle(Request request, Response response, Callback callback) {
-    String path = request.getHttpURI().getPath();
-    if (path == null || !path.startsWith(prefix)) {
-      return false;
+    /** Builds the WWW-Authenticate header for a 401. */
+    @FunctionalInterface
+    public interface Challenge {
+        String header(Exchange exchange, Optional<Resource> resource, Action action, boolean insufficientScope);
     }
-    var context = new RequestContext(Request.getRemoteAddr(request), request.getHeaders().get("User-Agent"), RequestIds.current(request));
-    Exchange exchange = null;
-    try {
-      var matched = match(request.getMethod(), path);
-      Route route = matched.route;
-      request.setAttribute(ROUTE_ATTRIBUTE, route.template());
-      Caller caller = authenticator.authenticate(request.getHeaders().get("Authorization"));
-      exchange = new Exchange(request, response, matched.params, caller, context, decisions, metrics.forRoute(route.template()));
-      if (route.action() == null) {
-        route.handler().handle(exchange);
-        callback.succeeded();
+
+    public Dispatcher(
+            String prefix,
+            List<Route> routes,
+            Authenticator authenticator,
+            AccessDecisionPoint decisions,
+            ErrorRenderer errors,
+            Challenge challenge,
+            TrafficMetrics metrics) {
+        this.prefix = prefix;
+        this.routes = List.copyOf(routes);
+        this.authenticator = authenticator;
+        this.decisions = decisions;
+        this.errors = errors;
+        this.challenge = challenge;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        if (path == null || !path.startsWith(prefix)) {
+            return false;
+        }
+        var context = new RequestContext(
+                Request.getRemoteAddr(request), request.getHeaders().get("User-Agent"), RequestIds.current(request));
+        Exchange exchange = null;
+        try {
+            var matched = match(request.getMethod(), path);
+            Route route = matched.route;
+            request.setAttribute(ROUTE_ATTRIBUTE, route.template());
+            Caller caller = authenticator.authenticate(request.getHeaders().get("Authorization"));
+            exchange = new Exchange(
+                    request, response, matched.params, caller, context, decisions, metrics.forRoute(route.template()));
+            if (route.action() == null) {
+                route.handler().handle(exchange);
+                callback.succeeded();
+                return true;
+            }
+            Optional<Resource> resource = resourceOf(exchange, matched.params);
+            AuthorizationDecision decision =
+                    decisions.decide(caller, route.action(), resource.orElse(Resource.REGISTRY), context);
+            if (!decision.allowed()) {
+                refuse(exchange, caller, resource, route.action(), decision);
+                callback.succeeded();
+                return true;
+            }
+            route.handler().handle(exchange);
+            callback.succeeded();
+        } catch (RegistryException e) {
+            renderError(request, response, callback, exchange, context, e);
+        } catch (Throwable t) {
+            log.error("request failed", t);
+            renderInternal(request, response, callback, exchange, context);
+        }
         return true;
-      }
-      Optional<Resource> resource = resourceOf(exchange, matched.params);
-      AuthorizationDecision decision = decisions.decide(caller, route.action(), resource.orElse(Resource.REGISTRY), context);
-      if (!decision.allowed()) {
-        refuse(exchange, caller, resource, route.action(), decision);
-        callback.succeeded();
-        return true;
-      }
-      route.handler().handle(exchange);
-      callback.succeeded();
-    } catch (RegistryException e) {
-      renderError(request, response, callback, exchange, context, e);
-    } catch (Throwable t) {
-      log.error("request failed", t);
-      renderInternal(request, response, callback, exchange, context);
     }
-    return true;
-  }
 
-  private void refuse(Exchange exchange, Caller caller, Optional<Resource> resource, Action action, AuthorizationDecision decision)
-      throws Exception {
-    boolean insufficientScope = decision.outcome() == AuthorizationDecision.Outcome.INSUFFICIENT_SCOPE;
-    if (decision.outcome() == AuthorizationDecision.Outcome.AUTHENTICATION_REQUIRED || insufficientScope) {
-      exchange.header("WWW-Authenticate", challenge.header(exchange, resource, action, insufficientScope));
-      errors.render(exchange, new Unauthenticated(caller.isAnonymous() ? "authentication required" : decision.reason()));
-    } else {
-      errors.render(exchange, new Denied(decision.reason()));
+    private void refuse(
+            Exchange exchange,
+            Caller caller,
+            Optional<Resource> resource,
+            Action action,
+            AuthorizationDecision decision)
+            throws Exception {
+        boolean insufficientScope = decision.outcome() == AuthorizationDecision.Outcome.INSUFFICIENT_SCOPE;
+        if (decision.outcome() == AuthorizationDecision.Outcome.AUTHENTICATION_REQUIRED || insufficientScope) {
+            exchange.header("WWW-Authenticate", challenge.header(exchange, resource, action, insufficientScope));
+            errors.render(
+                    exchange,
+                    new Unauthenticated(caller.isAnonymous() ? "authentication required" : decision.reason()));
+        } else {
+            errors.render(exchange, new Denied(decision.reason()));
+        }
     }
-  }
 
-  private void renderError(Request request, Response response, Callback callback, Exchange exchange, RequestContext context, RegistryException e) {
-    try {
-      Exchange target = exchange != null ? exchange : anonymousExchange(request, response, context);
-      if (e instanceof Unauthenticated) {
-        target.header("WWW-Authenticate", challenge.header(target, Optional.empty(), Action.AUTHENTICATE, false));
-      }
-      if (target.isCommitted()) {
-        callback.failed(e);
-      } else {
-        errors.render(target, e);
-        callback.succeeded();
-      }
-    } catch (Throwable t) {
-      callback.failed(t);
+    private void renderError(
+            Request request,
+            Response response,
+            Callback callback,
+            Exchange exchange,
+            RequestContext context,
+            RegistryException e) {
+        try {
+            Exchange target = exchange != null ? exchange : anonymousExchange(request, response, context);
+            if (e instanceof Unauthenticated) {
+                target.header(
+                        "WWW-Authenticate", challenge.header(target, Optional.empty(), Action.AUTHENTICATE, false));
+            }
+            if (target.isCommitted()) {
+                callback.failed(e);
+            } else {
+                errors.render(target, e);
+                callback.succeeded();
+            }
+        } catch (Throwable t) {
+            callback.failed(t);
+        }
     }
-  }
 
-  private void renderInternal(Request request, Response response, Callback callback, Exchange exchange, RequestContext context) {
-    try {
-      Exchange target = exchange != null ? exchange : anonymousExchange(request, response, context);
-      if (target.isCommitted()) {
-        callback.failed(new IllegalStateException("response already committed"));
-      } else {
-        errors.renderInternal(target);
-        callback.succeeded();
-      }
-    } catch (Throwable t) {
-      callback.failed(t);
+    private void renderInternal(
+            Request request, Response response, Callback callback, Exchange exchange, RequestContext context) {
+        try {
+            Exchange target = exchange != null ? exchange : anonymousExchange(request, response, context);
+            if (target.isCommitted()) {
+                callback.failed(new IllegalStateException("response already committed"));
+            } else {
+                errors.renderInternal(target);
+                callback.succeeded();
+            }
+        } catch (Throwable t) {
+            callback.failed(t);
+        }
     }
-  }
 
-  private Exchange anonymousExchange(Request request, Response response, RequestContext context) {
-    return new Exchange(request, response, Map.of(), Caller.ANONYMOUS, context, decisions, metrics.forRoute("unmatched"));
-  }
-
-  private record Matched(Route route, Map<String, String> params) {}
-
-  private Matched match(String method, String path) {
-    boolean pathKnown = false;
-    String lookup = "HEAD".equals(method) ? "HEAD" : method;
-    for (Route route : routes) {
-      var params = route.match(path);
-      if (params.isEmpty()) {
-        continue;
-      }
-      pathKnown = true;
-      if (route.method().equals(lookup)) {
-        return new Matched(route, params.get());
-      }
+    private Exchange anonymousExchange(Request request, Response response, RequestContext context) {
+        return new Exchange(
+                request, response, Map.of(), Caller.ANONYMOUS, context, decisions, metrics.forRoute("unmatched"));
     }
-    if (pathKnown) {
-      throw new Unsupported("method " + method + " not allowed here");
-    }
-    throw new NotFound(NotFound.Kind.ROUTE, "no such endpoint");
-  }
 
-  private static Optional<Resource> resourceOf(Exchange exchange, Map<String, String> params) {
-    return params.containsKey("name")
-        ? Optional.of(Resource.repository(exchange.pathParam("name", RepositoryName::parse)))
-        : Optional.empty();
-  }
+    private record Matched(Route route, Map<String, String> params) {}
+
+    private Matched match(String method, String path) {
+        boolean pathKnown = false;
+        String lookup = "HEAD".equals(method) ? "HEAD" : method;
+        for (Route route : routes) {
+            var params = route.match(path);
+            if (params.isEmpty()) {
+                continue;
+            }
+            pathKnown = true;
+            if (route.method().equals(lookup)) {
+                return new Matched(route, params.get());
+            }
+        }
+        if (pathKnown) {
+            throw new Unsupported("method " + method + " not allowed here");
+        }
+        throw new NotFound(NotFound.Kind.ROUTE, "no such endpoint");
+    }
+
+    private static Optional<Resource> resourceOf(Exchange exchange, Map<String, String> params) {
+        return params.containsKey("name")
+                ? Optional.of(Resource.repository(exchange.pathParam("name", RepositoryName::parse)))
+                : Optional.empty();
+    }
 }

@@ -30,264 +30,263 @@ import org.eclipse.jetty.util.Fields;
  * stream, and blocking send methods (handlers run on virtual threads, so blocking is cheap).
  */
 public final class Exchange {
-  public static final ObjectMapper JSON = new ObjectMapper();
-  /** Large enough that streaming a blob costs few system calls. */
-  private static final int STREAM_BUFFER = 256 * 1024;
+    public static final ObjectMapper JSON = new ObjectMapper();
+    /** Large enough that streaming a blob costs few system calls. */
+    private static final int STREAM_BUFFER = 256 * 1024;
 
-  private final Request request;
-  private final Response response;
-  private final Map<String, String> pathParams;
-  private final Caller caller;
-  private final RequestContext context;
-  private final AccessDecisionPoint decisions;
-  private final Traffic traffic;
-  private Fields query;
-  private boolean committed;
+    private final Request request;
+    private final Response response;
+    private final Map<String, String> pathParams;
+    private final Caller caller;
+    private final RequestContext context;
+    private final AccessDecisionPoint decisions;
+    private final Traffic traffic;
+    private Fields query;
+    private boolean committed;
 
-  Exchange(
-      Request request,
-      Response response,
-      Map<String, String> pathParams,
-      Caller caller,
-      RequestContext context,
-      AccessDecisionPoint decisions,
-      Traffic traffic) {
-    this.request = request;
-    this.response = response;
-    this.pathParams = pathParams;
-    this.caller = caller;
-    this.context = context;
-    this.decisions = decisions;
-    this.traffic = traffic;
-  }
-
-  /** Parses a path parameter into a domain type; the parser throws the right Invalid kind. */
-  public <T> T pathParam(String name, Function<String, T> parser) {
-    return parser.apply(pathParams.get(name));
-  }
-
-  public Optional<String> query(String name) {
-    if (query == null) {
-      query = Request.extractQueryParameters(request);
+    Exchange(
+            Request request,
+            Response response,
+            Map<String, String> pathParams,
+            Caller caller,
+            RequestContext context,
+            AccessDecisionPoint decisions,
+            Traffic traffic) {
+        this.request = request;
+        this.response = response;
+        this.pathParams = pathParams;
+        this.caller = caller;
+        this.context = context;
+        this.decisions = decisions;
+        this.traffic = traffic;
     }
-    return Optional.ofNullable(query.getValue(name));
-  }
 
-  public List<String> queryValues(String name) {
-    query(name);
-    List<String> values = query.getValues(name);
-    return values == null ? List.of() : values;
-  }
+    /** Parses a path parameter into a domain type; the parser throws the right Invalid kind. */
+    public <T> T pathParam(String name, Function<String, T> parser) {
+        return parser.apply(pathParams.get(name));
+    }
 
-  /** A non-negative integer query parameter. */
-  public Optional<Integer> queryInt(String name) {
-    return query(name)
-        .map(
-            v -> {
-              try {
+    public Optional<String> query(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request);
+        }
+        return Optional.ofNullable(query.getValue(name));
+    }
+
+    public List<String> queryValues(String name) {
+        query(name);
+        List<String> values = query.getValues(name);
+        return values == null ? List.of() : values;
+    }
+
+    /** A non-negative integer query parameter. */
+    public Optional<Integer> queryInt(String name) {
+        return query(name).map(v -> {
+            try {
                 int n = Integer.parseInt(v);
                 if (n < 0) {
-                  throw new NumberFormatException();
+                    throw new NumberFormatException();
                 }
                 return n;
-              } catch (NumberFormatException e) {
+            } catch (NumberFormatException e) {
                 throw new Invalid(Invalid.Kind.PAGINATION, "'" + name + "' must be a non-negative integer");
-              }
-            });
-  }
-
-  public String method() {
-    return request.getMethod();
-  }
-
-  /** Scheme, host and port as the client addressed this server. */
-  public String baseUrl() {
-    var uri = request.getHttpURI();
-    return uri.getScheme() + "://" + uri.getAuthority();
-  }
-
-  public String path() {
-    return request.getHttpURI().getPath();
-  }
-
-  public Optional<String> header(String name) {
-    return Optional.ofNullable(request.getHeaders().get(name));
-  }
-
-  public List<String> headerValues(String name) {
-    return request.getHeaders().getValuesList(name);
-  }
-
-  /** The declared body length, or -1 when the client streams without one. */
-  public long contentLength() {
-    return request.getLength();
-  }
-
-  public InputStream body() {
-    return traffic.countIn(Content.Source.asInputStream(request));
-  }
-
-  /**
-   * Reads a whole body that must not exceed {@code limit} bytes (manifests, JSON). An oversized body is
-   * drained up to a bound before the error goes out, so the client, still sending, can read the 413.
-   */
-  public byte[] bodyBytes(int limit, Invalid tooLarge) throws IOException {
-    long declared = contentLength();
-    try (InputStream in = body()) {
-      if (declared > limit) {
-        drain(in, declared);
-        throw tooLarge;
-      }
-      byte[] bytes = in.readNBytes(limit + 1);
-      if (bytes.length > limit) {
-        drain(in, MAX_DRAIN);
-        throw tooLarge;
-      }
-      return bytes;
+            }
+        });
     }
-  }
 
-  /** Past this, an oversized body is not read: the connection is closed instead. */
-  private static final long MAX_DRAIN = 64L * 1024 * 1024;
-
-  private static void drain(InputStream in, long declared) throws IOException {
-    if (declared > MAX_DRAIN) {
-      return;
+    public String method() {
+        return request.getMethod();
     }
-    long remaining = declared;
-    while (remaining > 0) {
-      long skipped = in.skip(remaining);
-      if (skipped <= 0 && in.read() < 0) {
-        return;
-      }
-      remaining -= Math.max(skipped, 1);
+
+    /** Scheme, host and port as the client addressed this server. */
+    public String baseUrl() {
+        var uri = request.getHttpURI();
+        return uri.getScheme() + "://" + uri.getAuthority();
     }
-  }
 
-  public Caller caller() {
-    return caller;
-  }
-
-  public RequestContext context() {
-    return context;
-  }
-
-  /** Asks the decision point about a second resource (for example the source of a mount). Audited. */
-  public boolean isAllowed(Action action, Resource resource) {
-    return decisions.decide(caller, action, resource, context).allowed();
-  }
-
-  public Exchange header(String name, String value) {
-    response.getHeaders().put(name, value);
-    return this;
-  }
-
-  public Exchange header(String name, long value) {
-    response.getHeaders().put(name, value);
-    return this;
-  }
-
-  public boolean isCommitted() {
-    return committed;
-  }
-
-  /** Sends a status with no body. */
-  public void send(int status) throws IOException {
-    response.setStatus(status);
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
-    write(ByteBuffer.allocate(0));
-  }
-
-  public void sendBytes(int status, String contentType, byte[] body) throws IOException {
-    response.setStatus(status);
-    if (contentType != null) {
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    public String path() {
+        return request.getHttpURI().getPath();
     }
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
-    write(isHead() ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body));
-    traffic.countOut(isHead() ? 0 : body.length);
-  }
 
-  public void sendJson(int status, Object body) throws IOException {
-    sendBytes(status, "application/json", JSON.writeValueAsBytes(body));
-  }
-
-  public void sendText(int status, String contentType, String body) throws IOException {
-    sendBytes(status, contentType, body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** Streams {@code length} bytes (known in advance) from {@code in}; a HEAD request sends headers only. */
-  public void sendStream(int status, String contentType, long length, InputStream in) throws IOException {
-    response.setStatus(status);
-    if (contentType != null) {
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(request.getHeaders().get(name));
     }
-    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
-    committed = true;
-    if (!isHead() && in instanceof ReadableByteChannel channel) {
-      try (in) {
-        traffic.countOut(sendChannel(channel, length));
-      }
-      return;
+
+    public List<String> headerValues(String name) {
+        return request.getHeaders().getValuesList(name);
     }
-    try (in;
-        OutputStream out = Content.Sink.asOutputStream(response)) {
-      if (!isHead()) {
-        byte[] buffer = new byte[STREAM_BUFFER];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) > 0; total += n) {
-          out.write(buffer, 0, n);
+
+    /** The declared body length, or -1 when the client streams without one. */
+    public long contentLength() {
+        return request.getLength();
+    }
+
+    public InputStream body() {
+        return traffic.countIn(Content.Source.asInputStream(request));
+    }
+
+    /**
+     * Reads a whole body that must not exceed {@code limit} bytes (manifests, JSON). An oversized body is
+     * drained up to a bound before the error goes out, so the client, still sending, can read the 413.
+     */
+    public byte[] bodyBytes(int limit, Invalid tooLarge) throws IOException {
+        long declared = contentLength();
+        try (InputStream in = body()) {
+            if (declared > limit) {
+                drain(in, declared);
+                throw tooLarge;
+            }
+            byte[] bytes = in.readNBytes(limit + 1);
+            if (bytes.length > limit) {
+                drain(in, MAX_DRAIN);
+                throw tooLarge;
+            }
+            return bytes;
         }
-        traffic.countOut(total);
-      }
     }
-  }
 
-  /** Moves bytes from the channel to the socket through one pooled direct buffer: no copies through the heap. */
-  private long sendChannel(ReadableByteChannel channel, long length) throws IOException {
-    if (length == 0) {
-      write(ByteBuffer.allocate(0));
-      return 0;
-    }
-    RetainableByteBuffer pooled = request.getComponents().getByteBufferPool().acquire(STREAM_BUFFER, true);
-    try {
-      ByteBuffer buffer = pooled.getByteBuffer();
-      long total = 0;
-      while (total < length) {
-        buffer.clear();
-        int n = channel.read(buffer);
-        if (n < 0) {
-          throw new IOException("blob ended after " + total + " of " + length + " bytes");
+    /** Past this, an oversized body is not read: the connection is closed instead. */
+    private static final long MAX_DRAIN = 64L * 1024 * 1024;
+
+    private static void drain(InputStream in, long declared) throws IOException {
+        if (declared > MAX_DRAIN) {
+            return;
         }
-        buffer.flip();
-        total += n;
+        long remaining = declared;
+        while (remaining > 0) {
+            long skipped = in.skip(remaining);
+            if (skipped <= 0 && in.read() < 0) {
+                return;
+            }
+            remaining -= Math.max(skipped, 1);
+        }
+    }
+
+    public Caller caller() {
+        return caller;
+    }
+
+    public RequestContext context() {
+        return context;
+    }
+
+    /** Asks the decision point about a second resource (for example the source of a mount). Audited. */
+    public boolean isAllowed(Action action, Resource resource) {
+        return decisions.decide(caller, action, resource, context).allowed();
+    }
+
+    public Exchange header(String name, String value) {
+        response.getHeaders().put(name, value);
+        return this;
+    }
+
+    public Exchange header(String name, long value) {
+        response.getHeaders().put(name, value);
+        return this;
+    }
+
+    public boolean isCommitted() {
+        return committed;
+    }
+
+    /** Sends a status with no body. */
+    public void send(int status) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0);
+        write(ByteBuffer.allocate(0));
+    }
+
+    public void sendBytes(int status, String contentType, byte[] body) throws IOException {
+        response.setStatus(status);
+        if (contentType != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        write(isHead() ? ByteBuffer.allocate(0) : ByteBuffer.wrap(body));
+        traffic.countOut(isHead() ? 0 : body.length);
+    }
+
+    public void sendJson(int status, Object body) throws IOException {
+        sendBytes(status, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    public void sendText(int status, String contentType, String body) throws IOException {
+        sendBytes(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Streams {@code length} bytes (known in advance) from {@code in}; a HEAD request sends headers only. */
+    public void sendStream(int status, String contentType, long length, InputStream in) throws IOException {
+        response.setStatus(status);
+        if (contentType != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        committed = true;
+        if (!isHead() && in instanceof ReadableByteChannel channel) {
+            try (in) {
+                traffic.countOut(sendChannel(channel, length));
+            }
+            return;
+        }
+        try (in;
+                OutputStream out = Content.Sink.asOutputStream(response)) {
+            if (!isHead()) {
+                byte[] buffer = new byte[STREAM_BUFFER];
+                long total = 0;
+                for (int n; (n = in.read(buffer)) > 0; total += n) {
+                    out.write(buffer, 0, n);
+                }
+                traffic.countOut(total);
+            }
+        }
+    }
+
+    /** Moves bytes from the channel to the socket through one pooled direct buffer: no copies through the heap. */
+    private long sendChannel(ReadableByteChannel channel, long length) throws IOException {
+        if (length == 0) {
+            write(ByteBuffer.allocate(0));
+            return 0;
+        }
+        RetainableByteBuffer pooled =
+                request.getComponents().getByteBufferPool().acquire(STREAM_BUFFER, true);
+        try {
+            ByteBuffer buffer = pooled.getByteBuffer();
+            long total = 0;
+            while (total < length) {
+                buffer.clear();
+                int n = channel.read(buffer);
+                if (n < 0) {
+                    throw new IOException("blob ended after " + total + " of " + length + " bytes");
+                }
+                buffer.flip();
+                total += n;
+                try (Blocker.Callback callback = Blocker.callback()) {
+                    response.write(total >= length, buffer, callback);
+                    callback.block();
+                }
+            }
+            return total;
+        } finally {
+            pooled.release();
+        }
+    }
+
+    public boolean isHead() {
+        return "HEAD".equals(request.getMethod());
+    }
+
+    private void write(ByteBuffer buffer) throws IOException {
+        committed = true;
         try (Blocker.Callback callback = Blocker.callback()) {
-          response.write(total >= length, buffer, callback);
-          callback.block();
+            response.write(true, buffer, callback);
+            callback.block();
         }
-      }
-      return total;
-    } finally {
-      pooled.release();
     }
-  }
 
-  public boolean isHead() {
-    return "HEAD".equals(request.getMethod());
-  }
+    /** Counts bytes in and out for metrics, per route. */
+    interface Traffic {
+        InputStream countIn(InputStream in);
 
-  private void write(ByteBuffer buffer) throws IOException {
-    committed = true;
-    try (Blocker.Callback callback = Blocker.callback()) {
-      response.write(true, buffer, callback);
-      callback.block();
+        void countOut(long bytes);
     }
-  }
-
-  /** Counts bytes in and out for metrics, per route. */
-  interface Traffic {
-    InputStream countIn(InputStream in);
-
-    void countOut(long bytes);
-  }
 }

@@ -15,59 +15,60 @@ import java.util.regex.Pattern;
  * names contain slashes). The permission is declared here so no handler can forget to check it; a null
  * action marks an endpoint whose handler asks the decision point itself (the token endpoint).
  */
-public record Route(String method, String template, Action action, RouteHandler handler, Pattern pattern, List<String> params) {
+public record Route(
+        String method, String template, Action action, RouteHandler handler, Pattern pattern, List<String> params) {
 
-  public static Route get(String template, Action action, RouteHandler handler) {
-    return of("GET", template, action, handler);
-  }
-
-  public static Route head(String template, Action action, RouteHandler handler) {
-    return of("HEAD", template, action, handler);
-  }
-
-  public static Route put(String template, Action action, RouteHandler handler) {
-    return of("PUT", template, action, handler);
-  }
-
-  public static Route post(String template, Action action, RouteHandler handler) {
-    return of("POST", template, action, handler);
-  }
-
-  public static Route patch(String template, Action action, RouteHandler handler) {
-    return of("PATCH", template, action, handler);
-  }
-
-  public static Route delete(String template, Action action, RouteHandler handler) {
-    return of("DELETE", template, action, handler);
-  }
-
-  private static final Pattern PARAM = Pattern.compile("\\{([a-z]+)(\\+?)}");
-
-  public static Route of(String method, String template, Action action, RouteHandler handler) {
-    List<String> params = new ArrayList<>();
-    StringBuilder regex = new StringBuilder("^");
-    Matcher m = PARAM.matcher(template);
-    int last = 0;
-    while (m.find()) {
-      regex.append(Pattern.quote(template.substring(last, m.start())));
-      regex.append(m.group(2).isEmpty() ? "([^/]+)" : "(.+?)");
-      params.add(m.group(1));
-      last = m.end();
+    public static Route get(String template, Action action, RouteHandler handler) {
+        return of("GET", template, action, handler);
     }
-    regex.append(Pattern.quote(template.substring(last))).append('$');
-    return new Route(method, template, action, handler, Pattern.compile(regex.toString()), List.copyOf(params));
-  }
 
-  /** The path parameters if the path matches this route's template. */
-  public Optional<Map<String, String>> match(String path) {
-    Matcher m = pattern.matcher(path);
-    if (!m.matches()) {
-      return Optional.empty();
+    public static Route head(String template, Action action, RouteHandler handler) {
+        return of("HEAD", template, action, handler);
     }
-    Map<String, String> values = new LinkedHashMap<>();
-    for (int i = 0; i < params.size(); i++) {
-      values.put(params.get(i), m.group(i + 1));
+
+    public static Route put(String template, Action action, RouteHandler handler) {
+        return of("PUT", template, action, handler);
     }
-    return Optional.of(values);
-  }
+
+    public static Route post(String template, Action action, RouteHandler handler) {
+        return of("POST", template, action, handler);
+    }
+
+    public static Route patch(String template, Action action, RouteHandler handler) {
+        return of("PATCH", template, action, handler);
+    }
+
+    public static Route delete(String template, Action action, RouteHandler handler) {
+        return of("DELETE", template, action, handler);
+    }
+
+    private static final Pattern PARAM = Pattern.compile("\\{([a-z]+)(\\+?)}");
+
+    public static Route of(String method, String template, Action action, RouteHandler handler) {
+        List<String> params = new ArrayList<>();
+        StringBuilder regex = new StringBuilder("^");
+        Matcher m = PARAM.matcher(template);
+        int last = 0;
+        while (m.find()) {
+            regex.append(Pattern.quote(template.substring(last, m.start())));
+            regex.append(m.group(2).isEmpty() ? "([^/]+)" : "(.+?)");
+            params.add(m.group(1));
+            last = m.end();
+        }
+        regex.append(Pattern.quote(template.substring(last))).append('$');
+        return new Route(method, template, action, handler, Pattern.compile(regex.toString()), List.copyOf(params));
+    }
+
+    /** The path parameters if the path matches this route's template. */
+    public Optional<Map<String, String>> match(String path) {
+        Matcher m = pattern.matcher(path);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < params.size(); i++) {
+            values.put(params.get(i), m.group(i + 1));
+        }
+        return Optional.of(values);
+    }
 }

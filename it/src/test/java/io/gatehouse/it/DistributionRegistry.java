@@ -27,9 +27,10 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 final class DistributionRegistry implements AutoCloseable {
 
     static final String BINARY_ENV = "GATEHOUSE_DOCKER_REGISTRY";
-    private static final String MISSING = "docker-registry (CNCF distribution, the reference registry) is not installed:"
-            + " no executable /usr/bin/docker-registry, docker-registry or registry on PATH, or " + BINARY_ENV
-            + " (apt-get install docker-registry).";
+    private static final String MISSING =
+            "docker-registry (CNCF distribution, the reference registry) is not installed:"
+                    + " no executable /usr/bin/docker-registry, docker-registry or registry on PATH, or " + BINARY_ENV
+                    + " (apt-get install docker-registry).";
 
     /** Empty when the binary is installed; else the skip reason if skipping is allowed, else throws. */
     static Optional<String> skipReasonIfMissing() {
@@ -61,8 +62,9 @@ final class DistributionRegistry implements AutoCloseable {
                 Path htpasswd = root.resolve("htpasswd");
                 byte[] salt = new byte[16];
                 new SecureRandom().nextBytes(salt);
-                Files.writeString(htpasswd, username + ":"
-                        + OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 5) + "\n");
+                Files.writeString(
+                        htpasswd,
+                        username + ":" + OpenBSDBCrypt.generate("2a", password.toCharArray(), salt, 5) + "\n");
                 auth = "auth:\n  htpasswd:\n    realm: gatehouse-it\n    path: " + htpasswd + "\n";
             }
             AssertionError lastFailure = null;
@@ -89,8 +91,8 @@ final class DistributionRegistry implements AutoCloseable {
                         health:
                           storagedriver:
                             enabled: false
-                        %s""".formatted(System.getProperty("gatehouse.it.distribution.log", "info"),
-                        root.resolve("data"), port, auth));
+                        %s""".formatted(
+                        System.getProperty("gatehouse.it.distribution.log", "info"), root.resolve("data"), port, auth));
                 Path log = root.resolve("registry.log");
                 Process process = new ProcessBuilder(binary.toString(), "serve", config.toString())
                         .redirectErrorStream(true)
@@ -134,15 +136,18 @@ final class DistributionRegistry implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
+        try (HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()) {
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + hostPort + "/v2/"))
-                    .timeout(Duration.ofSeconds(2)).build();
+                    .timeout(Duration.ofSeconds(2))
+                    .build();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new AssertionError("docker-registry exited with " + process.exitValue() + ":\n" + logText());
                 }
                 try {
-                    int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                    int status = client.send(request, HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
                     if (status == 200 || status == 401) {
                         return;
                     }

@@ -8,29 +8,29 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The skopeo contract against Gatehouse on its embedded defaults: filesystem blobs and H2. */
 class GatehouseFilesystemH2IT extends RegistryClientsContract {
-  private TestServer server;
+    private TestServer server;
 
-  @BeforeAll
-  void startGatehouse(@TempDir Path dataDir) throws Exception {
-    if (!skippingAllTests()) {
-      server = TestServer.start(dataDir);
+    @BeforeAll
+    void startGatehouse(@TempDir Path dataDir) throws Exception {
+        if (!skippingAllTests()) {
+            server = TestServer.start(dataDir);
+        }
     }
-  }
 
-  @AfterAll
-  void stopGatehouse() {
-    if (server != null) {
-      server.close();
+    @AfterAll
+    void stopGatehouse() {
+        if (server != null) {
+            server.close();
+        }
     }
-  }
 
-  @Override
-  protected RegistryEndpoint endpoint() {
-    return new RegistryEndpoint(server.hostPort(), "admin", TestServer.ADMIN_PASSWORD);
-  }
+    @Override
+    protected RegistryEndpoint endpoint() {
+        return new RegistryEndpoint(server.hostPort(), "admin", TestServer.ADMIN_PASSWORD);
+    }
 
-  @Override
-  protected boolean supportsReferrersApi() {
-    return true;
-  }
+    @Override
+    protected boolean supportsReferrersApi() {
+        return true;
+    }
 }

@@ -57,8 +57,14 @@ public final class OciImageBuilder {
     }
 
     /** A single-platform image: its manifest, config, compressed layers and the diff_ids of the uncompressed tars. */
-    public record Image(String refName, String os, String architecture, Descriptor manifest, Descriptor config,
-                        List<Descriptor> layers, List<String> diffIds) {
+    public record Image(
+            String refName,
+            String os,
+            String architecture,
+            Descriptor manifest,
+            Descriptor config,
+            List<Descriptor> layers,
+            List<String> diffIds) {
         /** Config and layer digests: every blob a registry must hold for this image. */
         public Set<String> blobDigests() {
             Set<String> digests = new LinkedHashSet<>();
@@ -84,8 +90,13 @@ public final class OciImageBuilder {
     }
 
     /** An artifact manifest (OCI 1.1 style: artifactType, empty config, one layer) that refers to a subject. */
-    public record Artifact(String refName, String artifactType, Descriptor manifest, Descriptor config,
-                           List<Descriptor> layers, Descriptor subject) {
+    public record Artifact(
+            String refName,
+            String artifactType,
+            Descriptor manifest,
+            Descriptor config,
+            List<Descriptor> layers,
+            Descriptor subject) {
         public Set<String> blobDigests() {
             Set<String> digests = new LinkedHashSet<>();
             digests.add(config.digest());
@@ -200,7 +211,9 @@ public final class OciImageBuilder {
 
     public static String sha256(byte[] bytes) {
         try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return "sha256:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -246,7 +259,13 @@ public final class OciImageBuilder {
         ArrayNode layerArray = manifest.putArray("layers");
         layers.forEach(layer -> layerArray.add(layer.toJson()));
         Descriptor manifestDescriptor = writeBlob(OCI_MANIFEST, json(manifest));
-        return new Image(name, os, architecture, manifestDescriptor, configDescriptor, List.copyOf(layers),
+        return new Image(
+                name,
+                os,
+                architecture,
+                manifestDescriptor,
+                configDescriptor,
+                List.copyOf(layers),
                 List.copyOf(diffIds));
     }
 

@@ -60,7 +60,8 @@ public abstract class RegistryClientsContract {
     private static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
     /** Unique per instance, so repositories never collide across runs or subclasses. */
-    private final String runId = String.format("%010x", ThreadLocalRandom.current().nextLong(1L << 40));
+    private final String runId =
+            String.format("%010x", ThreadLocalRandom.current().nextLong(1L << 40));
 
     private String skipReason;
     private Path work;
@@ -117,28 +118,44 @@ public abstract class RegistryClientsContract {
         Image image = layout.image("v1", "amd64", 3);
         String repository = repository("oci-image");
 
-        skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "v1"), registry.credentials(),
-                "--preserve-digests").orThrow();
+        skopeo.copy(
+                        layout.ociReference("v1"),
+                        null,
+                        registry.docker(repository, "v1"),
+                        registry.credentials(),
+                        "--preserve-digests")
+                .orThrow();
 
-        Result raw = skopeo.inspectRaw(registry.docker(repository, "v1"), registry.credentials()).orThrow();
-        assertThat(OciImageBuilder.sha256(raw.stdoutBytes())).isEqualTo(image.manifest().digest());
+        Result raw = skopeo.inspectRaw(registry.docker(repository, "v1"), registry.credentials())
+                .orThrow();
+        assertThat(OciImageBuilder.sha256(raw.stdoutBytes()))
+                .isEqualTo(image.manifest().digest());
         assertThat(raw.stdoutBytes()).isEqualTo(layout.blob(image.manifest().digest()));
-        JsonNode inspected = json(skopeo.inspect(registry.docker(repository, "v1"), registry.credentials()).orThrow());
+        JsonNode inspected = json(skopeo.inspect(registry.docker(repository, "v1"), registry.credentials())
+                .orThrow());
         assertThat(inspected.path("Digest").asText()).isEqualTo(image.manifest().digest());
         assertThat(texts(inspected.path("Layers"))).containsExactlyElementsOf(image.layerDigests());
         assertThat(inspected.path("Architecture").asText()).isEqualTo("amd64");
         assertThat(inspected.path("Os").asText()).isEqualTo("linux");
-        Result byDigest = skopeo.inspectRaw(registry.docker(repository, image.manifest().digest()),
-                registry.credentials()).orThrow();
+        Result byDigest = skopeo.inspectRaw(
+                        registry.docker(repository, image.manifest().digest()), registry.credentials())
+                .orThrow();
         assertThat(byDigest.stdoutBytes()).isEqualTo(raw.stdoutBytes());
 
         Path pulled = work.resolve("pulled");
-        skopeo.copy(registry.docker(repository, "v1"), registry.credentials(), "oci:" + pulled + ":v1", null,
-                "--preserve-digests").orThrow();
-        assertThat(ociRefs(pulled)).containsExactly(Map.entry("v1", image.manifest().digest()));
+        skopeo.copy(
+                        registry.docker(repository, "v1"),
+                        registry.credentials(),
+                        "oci:" + pulled + ":v1",
+                        null,
+                        "--preserve-digests")
+                .orThrow();
+        assertThat(ociRefs(pulled))
+                .containsExactly(Map.entry("v1", image.manifest().digest()));
         Set<String> expectedBlobs = new TreeSet<>(image.blobDigests());
         expectedBlobs.add(image.manifest().digest());
-        assertThat(verifiedBlobs(pulled.resolve("blobs").resolve("sha256"))).containsExactlyInAnyOrderElementsOf(expectedBlobs);
+        assertThat(verifiedBlobs(pulled.resolve("blobs").resolve("sha256")))
+                .containsExactlyInAnyOrderElementsOf(expectedBlobs);
         for (String digest : expectedBlobs) {
             assertThat(OciImageBuilder.readBlob(pulled, digest)).as(digest).isEqualTo(layout.blob(digest));
         }
@@ -151,30 +168,47 @@ public abstract class RegistryClientsContract {
         Image image = layout.image("v1", "amd64", 3);
         String repository = repository("docker-v2s2");
 
-        skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "s2"), registry.credentials(),
-                "--format", "v2s2").orThrow();
+        skopeo.copy(
+                        layout.ociReference("v1"),
+                        null,
+                        registry.docker(repository, "s2"),
+                        registry.credentials(),
+                        "--format",
+                        "v2s2")
+                .orThrow();
 
-        Result raw = skopeo.inspectRaw(registry.docker(repository, "s2"), registry.credentials()).orThrow();
+        Result raw = skopeo.inspectRaw(registry.docker(repository, "s2"), registry.credentials())
+                .orThrow();
         JsonNode manifest = json(raw);
         String manifestDigest = OciImageBuilder.sha256(raw.stdoutBytes());
         assertThat(manifest.path("mediaType").asText()).isEqualTo(DOCKER_MANIFEST);
         assertThat(manifest.path("config").path("mediaType").asText()).isEqualTo(DOCKER_CONFIG);
-        assertThat(manifest.path("config").path("digest").asText()).isEqualTo(image.config().digest());
+        assertThat(manifest.path("config").path("digest").asText())
+                .isEqualTo(image.config().digest());
         assertThat(texts(manifest.path("layers"), "digest")).containsExactlyElementsOf(image.layerDigests());
         assertThat(texts(manifest.path("layers"), "mediaType")).containsOnly(DOCKER_LAYER_GZIP);
-        assertThat(json(skopeo.inspect(registry.docker(repository, "s2"), registry.credentials()).orThrow())
-                .path("Digest").asText()).isEqualTo(manifestDigest);
+        assertThat(json(skopeo.inspect(registry.docker(repository, "s2"), registry.credentials())
+                                .orThrow())
+                        .path("Digest")
+                        .asText())
+                .isEqualTo(manifestDigest);
 
         // The dir: transport stores the manifest and blobs as they are; oci: would have to convert the manifest.
         Path pulled = work.resolve("pulled-dir");
-        skopeo.copy(registry.docker(repository, "s2"), registry.credentials(), "dir:" + pulled, null,
-                "--preserve-digests").orThrow();
+        skopeo.copy(
+                        registry.docker(repository, "s2"),
+                        registry.credentials(),
+                        "dir:" + pulled,
+                        null,
+                        "--preserve-digests")
+                .orThrow();
         byte[] pulledManifest = read(pulled.resolve("manifest.json"));
         assertThat(pulledManifest).isEqualTo(raw.stdoutBytes());
         List<String> pulledBlobs;
         try (Stream<Path> files = Files.list(pulled)) {
             pulledBlobs = files.map(file -> file.getFileName().toString())
-                    .filter(name -> name.matches("[0-9a-f]{64}")).toList();
+                    .filter(name -> name.matches("[0-9a-f]{64}"))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -193,40 +227,70 @@ public abstract class RegistryClientsContract {
         Image arm64 = multi.platform("arm64");
         String repository = repository("multi-platform");
 
-        skopeo.copy(layout.ociReference("multi"), null, registry.docker(repository, "multi"), registry.credentials(),
-                "--all", "--preserve-digests").orThrow();
+        skopeo.copy(
+                        layout.ociReference("multi"),
+                        null,
+                        registry.docker(repository, "multi"),
+                        registry.credentials(),
+                        "--all",
+                        "--preserve-digests")
+                .orThrow();
 
-        Result raw = skopeo.inspectRaw(registry.docker(repository, "multi"), registry.credentials()).orThrow();
-        assertThat(OciImageBuilder.sha256(raw.stdoutBytes())).isEqualTo(multi.index().digest());
+        Result raw = skopeo.inspectRaw(registry.docker(repository, "multi"), registry.credentials())
+                .orThrow();
+        assertThat(OciImageBuilder.sha256(raw.stdoutBytes()))
+                .isEqualTo(multi.index().digest());
         JsonNode index = json(raw);
         assertThat(index.path("mediaType").asText()).isEqualTo(OciImageBuilder.OCI_INDEX);
         assertThat(texts(index.path("manifests"), "digest"))
                 .containsExactly(amd64.manifest().digest(), arm64.manifest().digest());
-        assertThat(index.path("manifests").get(1).path("platform").path("architecture").asText()).isEqualTo("arm64");
+        assertThat(index.path("manifests")
+                        .get(1)
+                        .path("platform")
+                        .path("architecture")
+                        .asText())
+                .isEqualTo("arm64");
         for (Image platform : List.of(amd64, arm64)) {
-            Result child = skopeo.inspectRaw(registry.docker(repository, platform.manifest().digest()),
-                    registry.credentials()).orThrow();
-            assertThat(child.stdoutBytes()).isEqualTo(layout.blob(platform.manifest().digest()));
+            Result child = skopeo.inspectRaw(
+                            registry.docker(repository, platform.manifest().digest()), registry.credentials())
+                    .orThrow();
+            assertThat(child.stdoutBytes())
+                    .isEqualTo(layout.blob(platform.manifest().digest()));
         }
 
         Path pulledArm = work.resolve("pulled-arm64");
         skopeo.withGlobalOptions("--override-arch", "arm64", "--override-os", "linux")
-                .copy(registry.docker(repository, "multi"), registry.credentials(), "oci:" + pulledArm + ":arm", null,
-                        "--preserve-digests").orThrow();
-        assertThat(ociRefs(pulledArm)).containsExactly(Map.entry("arm", arm64.manifest().digest()));
+                .copy(
+                        registry.docker(repository, "multi"),
+                        registry.credentials(),
+                        "oci:" + pulledArm + ":arm",
+                        null,
+                        "--preserve-digests")
+                .orThrow();
+        assertThat(ociRefs(pulledArm))
+                .containsExactly(Map.entry("arm", arm64.manifest().digest()));
         Set<String> armBlobs = new TreeSet<>(arm64.blobDigests());
         armBlobs.add(arm64.manifest().digest());
-        assertThat(verifiedBlobs(pulledArm.resolve("blobs").resolve("sha256"))).containsExactlyInAnyOrderElementsOf(armBlobs);
+        assertThat(verifiedBlobs(pulledArm.resolve("blobs").resolve("sha256")))
+                .containsExactlyInAnyOrderElementsOf(armBlobs);
 
         Path pulledAll = work.resolve("pulled-all");
-        skopeo.copy(registry.docker(repository, "multi"), registry.credentials(), "oci:" + pulledAll + ":multi", null,
-                "--all", "--preserve-digests").orThrow();
-        assertThat(ociRefs(pulledAll)).containsExactly(Map.entry("multi", multi.index().digest()));
+        skopeo.copy(
+                        registry.docker(repository, "multi"),
+                        registry.credentials(),
+                        "oci:" + pulledAll + ":multi",
+                        null,
+                        "--all",
+                        "--preserve-digests")
+                .orThrow();
+        assertThat(ociRefs(pulledAll))
+                .containsExactly(Map.entry("multi", multi.index().digest()));
         Set<String> allBlobs = new TreeSet<>(armBlobs);
         allBlobs.addAll(amd64.blobDigests());
         allBlobs.add(amd64.manifest().digest());
         allBlobs.add(multi.index().digest());
-        assertThat(verifiedBlobs(pulledAll.resolve("blobs").resolve("sha256"))).containsExactlyInAnyOrderElementsOf(allBlobs);
+        assertThat(verifiedBlobs(pulledAll.resolve("blobs").resolve("sha256")))
+                .containsExactlyInAnyOrderElementsOf(allBlobs);
     }
 
     @Test
@@ -244,8 +308,9 @@ public abstract class RegistryClientsContract {
                     .orThrow();
         }
 
-        JsonNode listed = json(skopeo.listTags("docker://" + registry.hostPort() + "/" + repository,
-                registry.credentials()).orThrow());
+        JsonNode listed =
+                json(skopeo.listTags("docker://" + registry.hostPort() + "/" + repository, registry.credentials())
+                        .orThrow());
         assertThat(listed.path("Repository").asText()).isEqualTo(registry.hostPort() + "/" + repository);
         assertThat(texts(listed.path("Tags"))).containsExactlyInAnyOrderElementsOf(tags);
     }
@@ -257,24 +322,44 @@ public abstract class RegistryClientsContract {
         Image doomed = layout.image("doomed", "amd64", 2);
         Image kept = layout.image("kept", "amd64", 2);
         String repository = repository("delete");
-        skopeo.copy(layout.ociReference("doomed"), null, registry.docker(repository, "doomed"), registry.credentials(),
-                "--preserve-digests").orThrow();
-        skopeo.copy(layout.ociReference("kept"), null, registry.docker(repository, "kept"), registry.credentials(),
-                "--preserve-digests").orThrow();
+        skopeo.copy(
+                        layout.ociReference("doomed"),
+                        null,
+                        registry.docker(repository, "doomed"),
+                        registry.credentials(),
+                        "--preserve-digests")
+                .orThrow();
+        skopeo.copy(
+                        layout.ociReference("kept"),
+                        null,
+                        registry.docker(repository, "kept"),
+                        registry.credentials(),
+                        "--preserve-digests")
+                .orThrow();
 
-        skopeo.delete(registry.docker(repository, doomed.manifest().digest()), registry.credentials()).orThrow();
+        skopeo.delete(registry.docker(repository, doomed.manifest().digest()), registry.credentials())
+                .orThrow();
 
-        Result byDigest = skopeo.inspectRaw(registry.docker(repository, doomed.manifest().digest()),
-                registry.credentials());
-        assertThat(byDigest.succeeded()).as("inspect after delete: %s", byDigest).isFalse();
+        Result byDigest =
+                skopeo.inspectRaw(registry.docker(repository, doomed.manifest().digest()), registry.credentials());
+        assertThat(byDigest.succeeded())
+                .as("inspect after delete: %s", byDigest)
+                .isFalse();
         assertThat(byDigest.stderr()).containsIgnoringCase("manifest unknown");
         Result byTag = skopeo.inspectRaw(registry.docker(repository, "doomed"), registry.credentials());
-        assertThat(byTag.succeeded()).as("the tag of a deleted manifest is gone too: %s", byTag).isFalse();
+        assertThat(byTag.succeeded())
+                .as("the tag of a deleted manifest is gone too: %s", byTag)
+                .isFalse();
         assertThat(byTag.stderr()).containsIgnoringCase("manifest unknown");
-        Result survivor = skopeo.inspectRaw(registry.docker(repository, "kept"), registry.credentials()).orThrow();
-        assertThat(OciImageBuilder.sha256(survivor.stdoutBytes())).isEqualTo(kept.manifest().digest());
-        assertThat(texts(json(skopeo.listTags("docker://" + registry.hostPort() + "/" + repository,
-                registry.credentials()).orThrow()).path("Tags"))).containsExactly("kept");
+        Result survivor = skopeo.inspectRaw(registry.docker(repository, "kept"), registry.credentials())
+                .orThrow();
+        assertThat(OciImageBuilder.sha256(survivor.stdoutBytes()))
+                .isEqualTo(kept.manifest().digest());
+        assertThat(texts(json(skopeo.listTags(
+                                        "docker://" + registry.hostPort() + "/" + repository, registry.credentials())
+                                .orThrow())
+                        .path("Tags")))
+                .containsExactly("kept");
     }
 
     @Test
@@ -292,14 +377,18 @@ public abstract class RegistryClientsContract {
         assertThat(bad.output()).as("%s", bad).containsAnyOf("401", "nauthorized", "invalid username/password");
         assertThat(read(skopeo.authFile())).asString(StandardCharsets.UTF_8).doesNotContain(registry.hostPort());
         Result unknownUser = skopeo.login(registry.hostPort(), new Credentials("no-such-user-" + runId, "x"));
-        assertThat(unknownUser.succeeded()).as("login as an unknown user: %s", unknownUser).isFalse();
+        assertThat(unknownUser.succeeded())
+                .as("login as an unknown user: %s", unknownUser)
+                .isFalse();
 
         Result good = skopeo.login(registry.hostPort(), registry.credentials()).orThrow();
         assertThat(good.stdout()).contains("Login Succeeded");
         assertThat(read(skopeo.authFile())).asString(StandardCharsets.UTF_8).contains(registry.hostPort());
         // No --creds: the credentials come from the private auth file written by login.
-        Result withStoredLogin = skopeo.inspectRaw(registry.docker(repository, "v1"), Credentials.ANONYMOUS).orThrow();
-        assertThat(OciImageBuilder.sha256(withStoredLogin.stdoutBytes())).isEqualTo(image.manifest().digest());
+        Result withStoredLogin = skopeo.inspectRaw(registry.docker(repository, "v1"), Credentials.ANONYMOUS)
+                .orThrow();
+        assertThat(OciImageBuilder.sha256(withStoredLogin.stdoutBytes()))
+                .isEqualTo(image.manifest().digest());
 
         skopeo.logout(registry.hostPort()).orThrow();
         assertThat(read(skopeo.authFile())).asString(StandardCharsets.UTF_8).doesNotContain(registry.hostPort());
@@ -312,22 +401,40 @@ public abstract class RegistryClientsContract {
         Image image = layout.image("v1", "amd64", 3);
         String from = repository("copy-from");
         String to = repository("copy-to");
-        skopeo.copy(layout.ociReference("v1"), null, registry.docker(from, "1"), registry.credentials(),
-                "--preserve-digests").orThrow();
+        skopeo.copy(
+                        layout.ociReference("v1"),
+                        null,
+                        registry.docker(from, "1"),
+                        registry.credentials(),
+                        "--preserve-digests")
+                .orThrow();
 
         // skopeo asks for a cross-repository mount (POST .../uploads/?mount=&from=) for layers it saw in `from`.
-        skopeo.copy(registry.docker(from, "1"), registry.credentials(), registry.docker(to, "1"),
-                registry.credentials(), "--preserve-digests").orThrow();
+        skopeo.copy(
+                        registry.docker(from, "1"),
+                        registry.credentials(),
+                        registry.docker(to, "1"),
+                        registry.credentials(),
+                        "--preserve-digests")
+                .orThrow();
 
-        Result raw = skopeo.inspectRaw(registry.docker(to, "1"), registry.credentials()).orThrow();
+        Result raw = skopeo.inspectRaw(registry.docker(to, "1"), registry.credentials())
+                .orThrow();
         assertThat(raw.stdoutBytes()).isEqualTo(layout.blob(image.manifest().digest()));
         Path pulled = work.resolve("pulled");
-        skopeo.copy(registry.docker(to, "1"), registry.credentials(), "oci:" + pulled + ":1", null,
-                "--preserve-digests").orThrow();
+        skopeo.copy(
+                        registry.docker(to, "1"),
+                        registry.credentials(),
+                        "oci:" + pulled + ":1",
+                        null,
+                        "--preserve-digests")
+                .orThrow();
         Set<String> expected = new TreeSet<>(image.blobDigests());
         expected.add(image.manifest().digest());
-        assertThat(verifiedBlobs(pulled.resolve("blobs").resolve("sha256"))).containsExactlyInAnyOrderElementsOf(expected);
-        Result source = skopeo.inspectRaw(registry.docker(from, "1"), registry.credentials()).orThrow();
+        assertThat(verifiedBlobs(pulled.resolve("blobs").resolve("sha256")))
+                .containsExactlyInAnyOrderElementsOf(expected);
+        Result source = skopeo.inspectRaw(registry.docker(from, "1"), registry.credentials())
+                .orThrow();
         assertThat(source.stdoutBytes()).isEqualTo(raw.stdoutBytes());
     }
 
@@ -339,27 +446,34 @@ public abstract class RegistryClientsContract {
         Image image = layout.image("v1", "amd64", 2);
         String repository = repository("refused");
 
-        Result wrong = skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "v1"),
-                registry.wrongCredentials());
-        assertThat(wrong.succeeded()).as("push with a wrong password: %s", wrong).isFalse();
+        Result wrong = skopeo.copy(
+                layout.ociReference("v1"), null, registry.docker(repository, "v1"), registry.wrongCredentials());
+        assertThat(wrong.succeeded())
+                .as("push with a wrong password: %s", wrong)
+                .isFalse();
         assertThat(wrong.stderr()).as("%s", wrong).containsAnyOf("401", "nauthorized", "authentication required");
-        Result anonymous = skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "v1"),
-                Credentials.ANONYMOUS);
+        Result anonymous =
+                skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "v1"), Credentials.ANONYMOUS);
         assertThat(anonymous.succeeded()).as("anonymous push: %s", anonymous).isFalse();
 
         Result byTag = skopeo.inspectRaw(registry.docker(repository, "v1"), registry.credentials());
-        assertThat(byTag.succeeded()).as("inspect after refused pushes: %s", byTag).isFalse();
+        assertThat(byTag.succeeded())
+                .as("inspect after refused pushes: %s", byTag)
+                .isFalse();
         assertThat(byTag.stderr()).containsAnyOf("manifest unknown", "name unknown", "repository name not known");
-        Result byDigest = skopeo.inspectRaw(registry.docker(repository, image.manifest().digest()),
-                registry.credentials());
-        assertThat(byDigest.succeeded()).as("inspect by digest after refused pushes: %s", byDigest).isFalse();
+        Result byDigest =
+                skopeo.inspectRaw(registry.docker(repository, image.manifest().digest()), registry.credentials());
+        assertThat(byDigest.succeeded())
+                .as("inspect by digest after refused pushes: %s", byDigest)
+                .isFalse();
         Result tags = skopeo.listTags("docker://" + registry.hostPort() + "/" + repository, registry.credentials());
         if (tags.succeeded()) {
             assertThat(texts(json(tags).path("Tags"))).isEmpty();
         }
         for (String digest : image.blobDigests()) {
             assertThat(http("HEAD", "/v2/" + repository + "/blobs/" + digest).statusCode())
-                    .as("blob %s after refused pushes (HEAD with basic auth)", digest).isEqualTo(404);
+                    .as("blob %s after refused pushes (HEAD with basic auth)", digest)
+                    .isEqualTo(404);
         }
     }
 
@@ -370,23 +484,38 @@ public abstract class RegistryClientsContract {
         Image image = layout.image("v1", "amd64", 1);
         OciImageBuilder.Artifact sbom = layout.artifact("sbom", image.manifest(), OciImageBuilder.SBOM_ARTIFACT_TYPE);
         String repository = repository("artifact");
-        skopeo.copy(layout.ociReference("v1"), null, registry.docker(repository, "v1"), registry.credentials(),
-                "--preserve-digests").orThrow();
+        skopeo.copy(
+                        layout.ociReference("v1"),
+                        null,
+                        registry.docker(repository, "v1"),
+                        registry.credentials(),
+                        "--preserve-digests")
+                .orThrow();
 
-        skopeo.copy(layout.ociReference("sbom"), null, registry.docker(repository, "sbom"), registry.credentials(),
-                "--preserve-digests").orThrow();
+        skopeo.copy(
+                        layout.ociReference("sbom"),
+                        null,
+                        registry.docker(repository, "sbom"),
+                        registry.credentials(),
+                        "--preserve-digests")
+                .orThrow();
 
-        Result raw = skopeo.inspectRaw(registry.docker(repository, "sbom"), registry.credentials()).orThrow();
+        Result raw = skopeo.inspectRaw(registry.docker(repository, "sbom"), registry.credentials())
+                .orThrow();
         assertThat(raw.stdoutBytes()).isEqualTo(layout.blob(sbom.manifest().digest()));
         JsonNode manifest = json(raw);
         assertThat(manifest.path("artifactType").asText()).isEqualTo(OciImageBuilder.SBOM_ARTIFACT_TYPE);
-        assertThat(manifest.path("subject").path("digest").asText()).isEqualTo(image.manifest().digest());
+        assertThat(manifest.path("subject").path("digest").asText())
+                .isEqualTo(image.manifest().digest());
         if (supportsReferrersApi()) {
-            HttpResponse<byte[]> response = http("GET", "/v2/" + repository + "/referrers/" + image.manifest().digest());
+            HttpResponse<byte[]> response = http(
+                    "GET",
+                    "/v2/" + repository + "/referrers/" + image.manifest().digest());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.headers().firstValue("Content-Type")).hasValue(OciImageBuilder.OCI_INDEX);
             JsonNode referrers = JSON.readTree(response.body());
-            assertThat(texts(referrers.path("manifests"), "digest")).containsExactly(sbom.manifest().digest());
+            assertThat(texts(referrers.path("manifests"), "digest"))
+                    .containsExactly(sbom.manifest().digest());
             assertThat(texts(referrers.path("manifests"), "artifactType"))
                     .containsExactly(OciImageBuilder.SBOM_ARTIFACT_TYPE);
         }
@@ -421,7 +550,8 @@ public abstract class RegistryClientsContract {
                 .method(method, HttpRequest.BodyPublishers.noBody());
         if (registry.authenticated()) {
             String basic = registry.username() + ":" + registry.password();
-            request.header("Authorization",
+            request.header(
+                    "Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
         }
         try (HttpClient client = HttpClient.newHttpClient()) {
@@ -444,7 +574,9 @@ public abstract class RegistryClientsContract {
         }
         Map<String, String> refs = new HashMap<>();
         for (JsonNode entry : index.path("manifests")) {
-            refs.put(entry.path("annotations").path(OciImageBuilder.REF_NAME).asText(), entry.path("digest").asText());
+            refs.put(
+                    entry.path("annotations").path(OciImageBuilder.REF_NAME).asText(),
+                    entry.path("digest").asText());
         }
         return refs;
     }
@@ -455,7 +587,9 @@ public abstract class RegistryClientsContract {
         try (Stream<Path> files = Files.list(sha256Dir)) {
             for (Path file : files.toList()) {
                 String digest = "sha256:" + file.getFileName();
-                assertThat(OciImageBuilder.sha256(Files.readAllBytes(file))).as("content of %s", file).isEqualTo(digest);
+                assertThat(OciImageBuilder.sha256(Files.readAllBytes(file)))
+                        .as("content of %s", file)
+                        .isEqualTo(digest);
                 digests.add(digest);
             }
         } catch (IOException e) {

@@ -179,8 +179,8 @@ public final class Skopeo {
         if ("1".equals(System.getenv(SKIP_ENV))) {
             return "SKIPPED because " + SKIP_ENV + "=1: " + message;
         }
-        throw new AssertionError(message + " Install it (.ci/run does) or set " + SKIP_ENV
-                + "=1 to skip the real-client tests.");
+        throw new AssertionError(
+                message + " Install it (.ci/run does) or set " + SKIP_ENV + "=1 to skip the real-client tests.");
     }
 
     private static String missingDescription() {
@@ -229,9 +229,8 @@ public final class Skopeo {
         String id = Long.toString(System.nanoTime());
         Path out = home.resolve("stdout-" + id);
         Path err = home.resolve("stderr-" + id);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         builder.environment().putAll(environment);
         try {
             Process process = builder.start();
@@ -246,8 +245,8 @@ public final class Skopeo {
                 throw new AssertionError("skopeo did not finish within " + timeout + ": " + String.join(" ", command)
                         + "\n  stderr so far: " + Files.readString(err));
             }
-            Result result = new Result(List.copyOf(command), process.exitValue(), Files.readAllBytes(out),
-                    Files.readString(err));
+            Result result = new Result(
+                    List.copyOf(command), process.exitValue(), Files.readAllBytes(out), Files.readString(err));
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
             return result;
@@ -260,8 +259,8 @@ public final class Skopeo {
     }
 
     /** {@code skopeo copy [extra...] --src-tls-verify=false --dest-tls-verify=false [creds] SRC DEST}. */
-    public Result copy(String source, Credentials sourceCreds, String destination, Credentials destCreds,
-                       String... extra) {
+    public Result copy(
+            String source, Credentials sourceCreds, String destination, Credentials destCreds, String... extra) {
         List<String> args = new ArrayList<>(List.of("copy"));
         args.addAll(List.of(extra));
         if (source.startsWith("docker://")) {
@@ -306,8 +305,18 @@ public final class Skopeo {
 
     /** {@code skopeo login} into this instance's private auth file, password on stdin. */
     public Result login(String hostPort, Credentials creds) {
-        return run(DEFAULT_TIMEOUT, creds.password() + "\n", List.of("login", "--tls-verify=false",
-                "--authfile", authFile.toString(), "--username", creds.username(), "--password-stdin", hostPort));
+        return run(
+                DEFAULT_TIMEOUT,
+                creds.password() + "\n",
+                List.of(
+                        "login",
+                        "--tls-verify=false",
+                        "--authfile",
+                        authFile.toString(),
+                        "--username",
+                        creds.username(),
+                        "--password-stdin",
+                        hostPort));
     }
 
     public Result logout(String hostPort) {
@@ -317,7 +326,8 @@ public final class Skopeo {
     /** The credentials option, or nothing for anonymous access (then the private, normally empty, auth file applies). */
     private List<String> credentialOptions(String option, Credentials creds) {
         if (creds == null || creds.anonymous()) {
-            String authFileOption = option.equals("--creds") ? "--authfile"
+            String authFileOption = option.equals("--creds")
+                    ? "--authfile"
                     : option.startsWith("--src") ? "--src-authfile" : "--dest-authfile";
             return List.of(authFileOption, authFile.toString());
         }

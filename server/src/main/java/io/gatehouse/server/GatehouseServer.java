@@ -66,182 +66,190 @@ import org.slf4j.LoggerFactory;
  * configuration with plain constructors, and owns their lifecycle.
  */
 public final class GatehouseServer implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(GatehouseServer.class);
+    private static final Logger log = LoggerFactory.getLogger(GatehouseServer.class);
 
-  private final GatehouseConfig config;
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final MetadataStore metadata;
-  private final BlobStore blobs;
-  private final TokenService tokens;
-  private final Server jetty;
-  private final ServerConnector connector;
-  private final OpsHandler ops;
-  private final EventBus events = new EventBus();
+    private final GatehouseConfig config;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final MetadataStore metadata;
+    private final BlobStore blobs;
+    private final TokenService tokens;
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final OpsHandler ops;
+    private final EventBus events = new EventBus();
 
-  public GatehouseServer(GatehouseConfig config) {
-    this.config = config;
-    Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
-    Clock clock = Clock.systemUTC();
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    events.subscribe(this::countDecision);
+    public GatehouseServer(GatehouseConfig config) {
+        this.config = config;
+        Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
+        Clock clock = Clock.systemUTC();
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        events.subscribe(this::countDecision);
 
-    this.blobs = new InstrumentedBlobStore(blobStore(config, dataDir), registry);
-    this.metadata = JdbcMetadataStore.open(databaseSettings(config, dataDir));
-    try {
-      var hasher = new PasswordHasher();
-      var ttl = ConfigValidator.duration("auth.tokenTtl", config.auth().tokenTtl());
-      this.tokens =
-          new TokenService(
-              metadata.signingKeys(),
-              new TokenSettings(config.auth().issuer(), config.auth().service(), ttl, TokenSettings.DEFAULT_CLOCK_SKEW),
-              clock);
-      var authenticator = new Authenticator(metadata.users(), hasher, tokens);
-      var decisions = new AccessDecisionPoint(new AdminOnlyAuthorizer(), events);
+        this.blobs = new InstrumentedBlobStore(blobStore(config, dataDir), registry);
+        this.metadata = JdbcMetadataStore.open(databaseSettings(config, dataDir));
+        try {
+            var hasher = new PasswordHasher();
+            var ttl = ConfigValidator.duration("auth.tokenTtl", config.auth().tokenTtl());
+            this.tokens = new TokenService(
+                    metadata.signingKeys(),
+                    new TokenSettings(
+                            config.auth().issuer(), config.auth().service(), ttl, TokenSettings.DEFAULT_CLOCK_SKEW),
+                    clock);
+            var authenticator = new Authenticator(metadata.users(), hasher, tokens);
+            var decisions = new AccessDecisionPoint(new AdminOnlyAuthorizer(), events);
 
-      var uploads = new UploadService(blobs, metadata, events, clock, config.limits().maxBlobBytes());
-      var blobService = new BlobService(blobs, metadata, events, clock);
-      var manifests = new ManifestService(metadata, new OciManifestInspector(), events, clock, config.limits().maxManifestBytes());
-      Timer uploadDuration = Timer.builder("gatehouse.upload.duration").description("blob uploads from first request to commit").register(registry);
-      DistributionSummary uploadSize = DistributionSummary.builder("gatehouse.upload.size").baseUnit("bytes").register(registry);
-      var ociRoutes =
-          OciRoutes.of(
-              new ManifestsHandler(manifests),
-              new BlobsHandler(blobService),
-              new UploadsHandler(
-                  uploads,
-                  blobService,
-                  (elapsed, size) -> {
-                    uploadDuration.record(elapsed);
-                    uploadSize.record(size);
-                  }),
-              new DiscoveryHandler(manifests));
-      var traffic = new TrafficMetrics(registry);
-      var challenge = new BearerChallenge(config.server().publicUrl(), config.auth().service());
-      var errors = new OciErrorRenderer();
-      var oci = OciProtocol.wrap(new Dispatcher("/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic));
+            var uploads = new UploadService(
+                    blobs, metadata, events, clock, config.limits().maxBlobBytes());
+            var blobService = new BlobService(blobs, metadata, events, clock);
+            var manifests = new ManifestService(
+                    metadata,
+                    new OciManifestInspector(),
+                    events,
+                    clock,
+                    config.limits().maxManifestBytes());
+            Timer uploadDuration = Timer.builder("gatehouse.upload.duration")
+                    .description("blob uploads from first request to commit")
+                    .register(registry);
+            DistributionSummary uploadSize = DistributionSummary.builder("gatehouse.upload.size")
+                    .baseUnit("bytes")
+                    .register(registry);
+            var ociRoutes = OciRoutes.of(
+                    new ManifestsHandler(manifests),
+                    new BlobsHandler(blobService),
+                    new UploadsHandler(uploads, blobService, (elapsed, size) -> {
+                        uploadDuration.record(elapsed);
+                        uploadSize.record(size);
+                    }),
+                    new DiscoveryHandler(manifests));
+            var traffic = new TrafficMetrics(registry);
+            var challenge = new BearerChallenge(
+                    config.server().publicUrl(), config.auth().service());
+            var errors = new OciErrorRenderer();
+            var oci = OciProtocol.wrap(
+                    new Dispatcher("/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic));
 
-      this.ops = new OpsHandler(metadata, blobs, registry);
-      var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
-      List<Route> systemRoutes =
-          List.of(
-              Route.get("/token", null, tokenEndpoint::get),
-              Route.get("/healthz", null, ops::healthz),
-              Route.get("/readyz", null, ops::readyz),
-              Route.get("/metrics", null, ops::metrics));
-      var system = new Dispatcher("/", systemRoutes, authenticator, decisions, errors, challenge, traffic);
+            this.ops = new OpsHandler(metadata, blobs, registry);
+            var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
+            List<Route> systemRoutes = List.of(
+                    Route.get("/token", null, tokenEndpoint::get),
+                    Route.get("/healthz", null, ops::healthz),
+                    Route.get("/readyz", null, ops::readyz),
+                    Route.get("/metrics", null, ops::metrics));
+            var system = new Dispatcher("/", systemRoutes, authenticator, decisions, errors, challenge, traffic);
 
-      var threads = new QueuedThreadPool(200, 8);
-      threads.setName("gatehouse-http");
-      threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-      this.jetty = new Server(threads);
-      this.connector = connector(jetty, config);
-      jetty.addConnector(connector);
-      var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, system);
-      jetty.setHandler(new GracefulHandler(new ObservabilityHandler(sequence, registry)));
-      jetty.setErrorHandler(new JsonErrorHandler());
-      jetty.setStopTimeout(ConfigValidator.duration("server.shutdownTimeout", config.server().shutdownTimeout()).toMillis());
-      jetty.setStopAtShutdown(false);
-    } catch (RuntimeException e) {
-      metadata.close();
-      throw e;
+            var threads = new QueuedThreadPool(200, 8);
+            threads.setName("gatehouse-http");
+            threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            this.jetty = new Server(threads);
+            this.connector = connector(jetty, config);
+            jetty.addConnector(connector);
+            var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, system);
+            jetty.setHandler(new GracefulHandler(new ObservabilityHandler(sequence, registry)));
+            jetty.setErrorHandler(new JsonErrorHandler());
+            jetty.setStopTimeout(ConfigValidator.duration(
+                            "server.shutdownTimeout", config.server().shutdownTimeout())
+                    .toMillis());
+            jetty.setStopAtShutdown(false);
+        } catch (RuntimeException e) {
+            metadata.close();
+            throw e;
+        }
     }
-  }
 
-  public MetadataStore metadata() {
-    return metadata;
-  }
-
-  public void start() throws Exception {
-    jetty.start();
-    log.info("gatehouse listening on {}", baseUri());
-  }
-
-  /** The port actually bound (useful with port 0). */
-  public int port() {
-    return connector.getLocalPort();
-  }
-
-  public URI baseUri() {
-    String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
-    if (host.contains(":")) {
-      host = "[" + host + "]";
+    public MetadataStore metadata() {
+        return metadata;
     }
-    boolean tls = !config.server().tls().cert().isEmpty();
-    return URI.create((tls ? "https" : "http") + "://" + host + ":" + port());
-  }
 
-  /** Stops accepting work, lets in-flight requests finish (up to the shutdown timeout), then closes the stores. */
-  @Override
-  public void close() {
-    ops.markStopping();
-    try {
-      jetty.stop();
-    } catch (Exception e) {
-      log.warn("HTTP server did not stop cleanly", e);
-    } finally {
-      metadata.close();
+    public void start() throws Exception {
+        jetty.start();
+        log.info("gatehouse listening on {}", baseUri());
     }
-  }
 
-  public void join() throws InterruptedException {
-    jetty.join();
-  }
-
-  private void countDecision(Event event) {
-    if (event instanceof Event.AccessDecided decided) {
-      Counter.builder("gatehouse.access.decisions")
-          .tag("action", decided.request().action().name().toLowerCase(java.util.Locale.ROOT))
-          .tag("result", decided.decision().allowed() ? "allowed" : "denied")
-          .register(registry)
-          .increment();
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
     }
-  }
 
-  private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {
-    if ("s3".equals(config.storage().type())) {
-      var s3 = config.storage().s3();
-      return S3BlobStore.create(
-          new S3Settings(
-              s3.endpoint().isBlank() ? null : URI.create(s3.endpoint()),
-              s3.region(),
-              s3.bucket(),
-              s3.prefix(),
-              s3.accessKey().isBlank() ? null : s3.accessKey(),
-              s3.secretKey().isBlank() ? null : s3.secretKey(),
-              s3.pathStyle()));
+    public URI baseUri() {
+        String host = connector.getHost() == null ? "127.0.0.1" : connector.getHost();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        boolean tls = !config.server().tls().cert().isEmpty();
+        return URI.create((tls ? "https" : "http") + "://" + host + ":" + port());
     }
-    String path = config.storage().filesystem().path();
-    return new FileSystemBlobStore(path.isBlank() ? dataDir.resolve("storage") : Path.of(path));
-  }
 
-  private static DatabaseSettings databaseSettings(GatehouseConfig config, Path dataDir) {
-    var db = config.database();
-    var settings =
-        db.url().isBlank()
-            ? DatabaseSettings.h2(dataDir).withMaxPoolSize(db.maxPoolSize())
-            : new DatabaseSettings(db.url(), db.username(), db.password(), db.maxPoolSize(), Optional.empty());
-    return db.schema().isBlank() ? settings : settings.withSchema(db.schema());
-  }
-
-  private static ServerConnector connector(Server jetty, GatehouseConfig config) {
-    var address = ConfigValidator.listenAddress(config.server().listen());
-    var http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendXPoweredBy(false);
-    http.setOutputBufferSize(64 * 1024);
-    ServerConnector connector;
-    var tls = config.server().tls();
-    if (tls.cert().isEmpty()) {
-      connector = new ServerConnector(jetty, 1, -1, new HttpConnectionFactory(http));
-    } else {
-      http.addCustomizer(new SecureRequestCustomizer());
-      var ssl = TlsContexts.fromPem(Path.of(tls.cert()), Path.of(tls.key()));
-      connector = new ServerConnector(jetty, 1, -1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+    /** Stops accepting work, lets in-flight requests finish (up to the shutdown timeout), then closes the stores. */
+    @Override
+    public void close() {
+        ops.markStopping();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("HTTP server did not stop cleanly", e);
+        } finally {
+            metadata.close();
+        }
     }
-    connector.setHost(address.host());
-    connector.setPort(address.port());
-    connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
-    return connector;
-  }
+
+    public void join() throws InterruptedException {
+        jetty.join();
+    }
+
+    private void countDecision(Event event) {
+        if (event instanceof Event.AccessDecided decided) {
+            Counter.builder("gatehouse.access.decisions")
+                    .tag("action", decided.request().action().name().toLowerCase(java.util.Locale.ROOT))
+                    .tag("result", decided.decision().allowed() ? "allowed" : "denied")
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {
+        if ("s3".equals(config.storage().type())) {
+            var s3 = config.storage().s3();
+            return S3BlobStore.create(new S3Settings(
+                    s3.endpoint().isBlank() ? null : URI.create(s3.endpoint()),
+                    s3.region(),
+                    s3.bucket(),
+                    s3.prefix(),
+                    s3.accessKey().isBlank() ? null : s3.accessKey(),
+                    s3.secretKey().isBlank() ? null : s3.secretKey(),
+                    s3.pathStyle()));
+        }
+        String path = config.storage().filesystem().path();
+        return new FileSystemBlobStore(path.isBlank() ? dataDir.resolve("storage") : Path.of(path));
+    }
+
+    private static DatabaseSettings databaseSettings(GatehouseConfig config, Path dataDir) {
+        var db = config.database();
+        var settings = db.url().isBlank()
+                ? DatabaseSettings.h2(dataDir).withMaxPoolSize(db.maxPoolSize())
+                : new DatabaseSettings(db.url(), db.username(), db.password(), db.maxPoolSize(), Optional.empty());
+        return db.schema().isBlank() ? settings : settings.withSchema(db.schema());
+    }
+
+    private static ServerConnector connector(Server jetty, GatehouseConfig config) {
+        var address = ConfigValidator.listenAddress(config.server().listen());
+        var http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setOutputBufferSize(64 * 1024);
+        ServerConnector connector;
+        var tls = config.server().tls();
+        if (tls.cert().isEmpty()) {
+            connector = new ServerConnector(jetty, 1, -1, new HttpConnectionFactory(http));
+        } else {
+            http.addCustomizer(new SecureRequestCustomizer());
+            var ssl = TlsContexts.fromPem(Path.of(tls.cert()), Path.of(tls.key()));
+            connector = new ServerConnector(
+                    jetty, 1, -1, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+        }
+        connector.setHost(address.host());
+        connector.setPort(address.port());
+        connector.setIdleTimeout(Duration.ofMinutes(5).toMillis());
+        return connector;
+    }
 }

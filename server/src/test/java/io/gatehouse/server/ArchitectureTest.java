@@ -10,67 +10,83 @@ import org.junit.jupiter.api.Test;
 
 /** Dependencies point from protocols to the domain to stores, never back; the domain never sees HTTP or JDBC. */
 class ArchitectureTest {
-  static JavaClasses classes;
+    static JavaClasses classes;
 
-  @BeforeAll
-  static void importClasses() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.gatehouse");
-  }
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.gatehouse");
+    }
 
-  @Test
-  void domainSeesNoHttpNoJdbcNoStoreImplementations() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.gatehouse.core..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.eclipse.jetty..", "java.sql..", "org.jdbi..", "software.amazon..", "io.gatehouse.storage..", "io.gatehouse.http..",
-            "io.gatehouse.oci..", "io.gatehouse.access..", "io.gatehouse.server..", "com.fasterxml.jackson..")
-        .check(classes);
-  }
+    @Test
+    void domainSeesNoHttpNoJdbcNoStoreImplementations() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.eclipse.jetty..",
+                        "java.sql..",
+                        "org.jdbi..",
+                        "software.amazon..",
+                        "io.gatehouse.storage..",
+                        "io.gatehouse.http..",
+                        "io.gatehouse.oci..",
+                        "io.gatehouse.access..",
+                        "io.gatehouse.server..",
+                        "com.fasterxml.jackson..")
+                .check(classes);
+    }
 
-  @Test
-  void manifestValidationIsFreeOfHttp() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.gatehouse.oci.manifest..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.eclipse.jetty..", "io.gatehouse.http..")
-        .check(classes);
-  }
+    @Test
+    void manifestValidationIsFreeOfHttp() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.oci.manifest..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("org.eclipse.jetty..", "io.gatehouse.http..")
+                .check(classes);
+    }
 
-  @Test
-  void storesDoNotKnowProtocolsOrAccess() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.gatehouse.storage..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.eclipse.jetty..", "io.gatehouse.http..", "io.gatehouse.oci..", "io.gatehouse.access..", "io.gatehouse.server..")
-        .check(classes);
-  }
+    @Test
+    void storesDoNotKnowProtocolsOrAccess() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.storage..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.eclipse.jetty..",
+                        "io.gatehouse.http..",
+                        "io.gatehouse.oci..",
+                        "io.gatehouse.access..",
+                        "io.gatehouse.server..")
+                .check(classes);
+    }
 
-  @Test
-  void accessDoesNotKnowHttpOrProtocols() {
-    noClasses()
-        .that()
-        .resideInAPackage("io.gatehouse.access..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("org.eclipse.jetty..", "io.gatehouse.http..", "io.gatehouse.oci..", "io.gatehouse.storage..")
-        .check(classes);
-  }
+    @Test
+    void accessDoesNotKnowHttpOrProtocols() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.access..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.eclipse.jetty..", "io.gatehouse.http..", "io.gatehouse.oci..", "io.gatehouse.storage..")
+                .check(classes);
+    }
 
-  @Test
-  void onlyTheCompositionRootKnowsEveryone() {
-    noClasses()
-        .that()
-        .resideOutsideOfPackage("io.gatehouse.server..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("io.gatehouse.server..")
-        .check(classes);
-  }
+    @Test
+    void onlyTheCompositionRootKnowsEveryone() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.gatehouse.server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.gatehouse.server..")
+                .check(classes);
+    }
 }

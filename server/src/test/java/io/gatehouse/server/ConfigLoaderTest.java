@@ -13,73 +13,79 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void defaultsAreTheEmbeddedSetup() {
-    GatehouseConfig c = ConfigLoader.load(null, Map.of(), Map.of());
-    assertThat(c.server().listen()).isEqualTo("127.0.0.1:5000");
-    assertThat(c.dataDir()).isEqualTo("./data");
-    assertThat(c.storage().type()).isEqualTo("filesystem");
-    assertThat(c.database().url()).isEmpty();
-    assertThat(c.limits().maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
-  }
+    @Test
+    void defaultsAreTheEmbeddedSetup() {
+        GatehouseConfig c = ConfigLoader.load(null, Map.of(), Map.of());
+        assertThat(c.server().listen()).isEqualTo("127.0.0.1:5000");
+        assertThat(c.dataDir()).isEqualTo("./data");
+        assertThat(c.storage().type()).isEqualTo("filesystem");
+        assertThat(c.database().url()).isEmpty();
+        assertThat(c.limits().maxManifestBytes()).isEqualTo(4 * 1024 * 1024);
+    }
 
-  @Test
-  void fileThenEnvironmentThenFlags() throws Exception {
-    Path file = dir.resolve("g.yaml");
-    Files.writeString(file, "server:\n  listen: 0.0.0.0:6000\nstorage:\n  type: s3\n  s3:\n    bucket: from-file\n    accessKey: file-key\n");
-    var c =
-        ConfigLoader.load(
-            file,
-            Map.of("GATEHOUSE_STORAGE_S3_BUCKET", "from-env", "GATEHOUSE_DATABASE_MAX_POOL_SIZE", "4"),
-            Map.of("server.listen", "127.0.0.1:7000"));
-    assertThat(c.server().listen()).isEqualTo("127.0.0.1:7000");
-    assertThat(c.storage().s3().bucket()).isEqualTo("from-env");
-    assertThat(c.storage().s3().accessKey()).isEqualTo("file-key");
-    assertThat(c.database().maxPoolSize()).isEqualTo(4);
-  }
+    @Test
+    void fileThenEnvironmentThenFlags() throws Exception {
+        Path file = dir.resolve("g.yaml");
+        Files.writeString(
+                file,
+                "server:\n  listen: 0.0.0.0:6000\nstorage:\n  type: s3\n  s3:\n    bucket: from-file\n    accessKey: file-key\n");
+        var c = ConfigLoader.load(
+                file,
+                Map.of("GATEHOUSE_STORAGE_S3_BUCKET", "from-env", "GATEHOUSE_DATABASE_MAX_POOL_SIZE", "4"),
+                Map.of("server.listen", "127.0.0.1:7000"));
+        assertThat(c.server().listen()).isEqualTo("127.0.0.1:7000");
+        assertThat(c.storage().s3().bucket()).isEqualTo("from-env");
+        assertThat(c.storage().s3().accessKey()).isEqualTo("file-key");
+        assertThat(c.database().maxPoolSize()).isEqualTo(4);
+    }
 
-  @Test
-  void environmentNamesFollowThePath() {
-    assertThat(ConfigLoader.envName("storage.s3.accessKey")).isEqualTo("GATEHOUSE_STORAGE_S3_ACCESS_KEY");
-    assertThat(ConfigLoader.envName("server.listen")).isEqualTo("GATEHOUSE_SERVER_LISTEN");
-    assertThat(ConfigLoader.envName("limits.maxManifestBytes")).isEqualTo("GATEHOUSE_LIMITS_MAX_MANIFEST_BYTES");
-  }
+    @Test
+    void environmentNamesFollowThePath() {
+        assertThat(ConfigLoader.envName("storage.s3.accessKey")).isEqualTo("GATEHOUSE_STORAGE_S3_ACCESS_KEY");
+        assertThat(ConfigLoader.envName("server.listen")).isEqualTo("GATEHOUSE_SERVER_LISTEN");
+        assertThat(ConfigLoader.envName("limits.maxManifestBytes")).isEqualTo("GATEHOUSE_LIMITS_MAX_MANIFEST_BYTES");
+    }
 
-  @Test
-  void errorsNameTheSetting() throws Exception {
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("server.listen", "localhost")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("server.listen");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_DATABASE_MAX_POOL_SIZE", "many"), Map.of()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("database.maxPoolSize");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_AUTH_TOKEN_TTL", "5 minutes"), Map.of()))
-        .hasMessageContaining("auth.tokenTtl");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_STORAGE_TYPE", "tape"), Map.of()))
-        .hasMessageContaining("storage.type");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_STORAGE_TYPE", "s3"), Map.of()))
-        .hasMessageContaining("storage.s3.bucket");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("server.tls.cert", "/nonexistent.pem")))
-        .hasMessageContaining("server.tls");
-    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_DATABASE_URL", "jdbc:mysql://x"), Map.of()))
-        .hasMessageContaining("database.url");
-  }
+    @Test
+    void errorsNameTheSetting() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("server.listen", "localhost")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("server.listen");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_DATABASE_MAX_POOL_SIZE", "many"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("database.maxPoolSize");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_AUTH_TOKEN_TTL", "5 minutes"), Map.of()))
+                .hasMessageContaining("auth.tokenTtl");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_STORAGE_TYPE", "tape"), Map.of()))
+                .hasMessageContaining("storage.type");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_STORAGE_TYPE", "s3"), Map.of()))
+                .hasMessageContaining("storage.s3.bucket");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of("server.tls.cert", "/nonexistent.pem")))
+                .hasMessageContaining("server.tls");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_DATABASE_URL", "jdbc:mysql://x"), Map.of()))
+                .hasMessageContaining("database.url");
+    }
 
-  @Test
-  void unknownSettingsInTheFileAreRefused() throws Exception {
-    Path file = dir.resolve("typo.yaml");
-    Files.writeString(file, "server:\n  lisen: 0.0.0.0:6000\n");
-    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of())).hasMessageContaining("server.lisen");
-    Files.writeString(file, "server: [1, 2]\n");
-    assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of())).hasMessageContaining("server");
-    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), Map.of())).hasMessageContaining("does not exist");
-  }
+    @Test
+    void unknownSettingsInTheFileAreRefused() throws Exception {
+        Path file = dir.resolve("typo.yaml");
+        Files.writeString(file, "server:\n  lisen: 0.0.0.0:6000\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of())).hasMessageContaining("server.lisen");
+        Files.writeString(file, "server: [1, 2]\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), Map.of())).hasMessageContaining("server");
+        assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("missing.yaml"), Map.of(), Map.of()))
+                .hasMessageContaining("does not exist");
+    }
 
-  @Test
-  void secretsAreNotInToString() {
-    var c = ConfigLoader.load(null, Map.of("GATEHOUSE_STORAGE_S3_SECRET_KEY", "s3cr3t", "GATEHOUSE_DATABASE_PASSWORD", "dbpass"), Map.of());
-    assertThat(c.toString()).doesNotContain("s3cr3t").doesNotContain("dbpass");
-  }
+    @Test
+    void secretsAreNotInToString() {
+        var c = ConfigLoader.load(
+                null,
+                Map.of("GATEHOUSE_STORAGE_S3_SECRET_KEY", "s3cr3t", "GATEHOUSE_DATABASE_PASSWORD", "dbpass"),
+                Map.of());
+        assertThat(c.toString()).doesNotContain("s3cr3t").doesNotContain("dbpass");
+    }
 }

@@ -12,24 +12,35 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** When a store fails, clients get 503 with a request id to quote, never a stack trace or internal detail. */
 class FailureResponsesTest {
-  @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
-  @Test
-  void databaseOutageIs503WithRequestIdAndNotReady() throws Exception {
-    try (TestServer server = TestServer.start(dataDir)) {
-      var http = RegistryHttp.asAdmin(server);
-      assertThat(http.get("/v2/").statusCode()).isEqualTo(200);
-      server.server().metadata().close();
+    @Test
+    void databaseOutageIs503WithRequestIdAndNotReady() throws Exception {
+        try (TestServer server = TestServer.start(dataDir)) {
+            var http = RegistryHttp.asAdmin(server);
+            assertThat(http.get("/v2/").statusCode()).isEqualTo(200);
+            server.server().metadata().close();
 
-      var r = http.get("/v2/down/app/manifests/latest");
-      assertThat(r.statusCode()).isEqualTo(503);
-      String body = new String(r.body(), StandardCharsets.UTF_8);
-      assertThat(RegistryHttp.errorCode(r)).isEqualTo("UNAVAILABLE");
-      String requestId = r.headers().firstValue("X-Request-Id").orElseThrow();
-      assertThat(json(r).path("errors").path(0).path("detail").path("requestId").asText()).isEqualTo(requestId);
-      assertThat(body).doesNotContain("Exception").doesNotContain("at io.gatehouse").doesNotContain("jdbc:");
-      assertThat(RegistryHttp.anonymous(server).get("/readyz").statusCode()).isEqualTo(503);
-      assertThat(RegistryHttp.anonymous(server).get("/healthz").statusCode()).isEqualTo(200);
+            var r = http.get("/v2/down/app/manifests/latest");
+            assertThat(r.statusCode()).isEqualTo(503);
+            String body = new String(r.body(), StandardCharsets.UTF_8);
+            assertThat(RegistryHttp.errorCode(r)).isEqualTo("UNAVAILABLE");
+            String requestId = r.headers().firstValue("X-Request-Id").orElseThrow();
+            assertThat(json(r).path("errors")
+                            .path(0)
+                            .path("detail")
+                            .path("requestId")
+                            .asText())
+                    .isEqualTo(requestId);
+            assertThat(body)
+                    .doesNotContain("Exception")
+                    .doesNotContain("at io.gatehouse")
+                    .doesNotContain("jdbc:");
+            assertThat(RegistryHttp.anonymous(server).get("/readyz").statusCode())
+                    .isEqualTo(503);
+            assertThat(RegistryHttp.anonymous(server).get("/healthz").statusCode())
+                    .isEqualTo(200);
+        }
     }
-  }
 }

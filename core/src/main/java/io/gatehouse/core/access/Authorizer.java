@@ -5,5 +5,5 @@ package io.gatehouse.core.access;
  * an implementation answers allow only for what it positively grants.
  */
 public interface Authorizer {
-  AccessDecision decide(Principal principal, Action action, Resource resource);
+    AccessDecision decide(Principal principal, Action action, Resource resource);
 }

@@ -3,26 +3,30 @@ package io.gatehouse.core.access;
 /** Who is calling. Robots and groups join with the access-control work. */
 public sealed interface Principal permits Principal.Anonymous, Principal.User {
 
-  /** How the caller proved its identity, for the audit trail. */
-  enum AuthMethod { NONE, BASIC, BEARER }
-
-  String name();
-
-  AuthMethod authMethod();
-
-  record Anonymous() implements Principal {
-    @Override
-    public String name() {
-      return "anonymous";
+    /** How the caller proved its identity, for the audit trail. */
+    enum AuthMethod {
+        NONE,
+        BASIC,
+        BEARER
     }
 
-    @Override
-    public AuthMethod authMethod() {
-      return AuthMethod.NONE;
+    String name();
+
+    AuthMethod authMethod();
+
+    record Anonymous() implements Principal {
+        @Override
+        public String name() {
+            return "anonymous";
+        }
+
+        @Override
+        public AuthMethod authMethod() {
+            return AuthMethod.NONE;
+        }
     }
-  }
 
-  record User(String name, AuthMethod authMethod) implements Principal {}
+    record User(String name, AuthMethod authMethod) implements Principal {}
 
-  Anonymous ANONYMOUS = new Anonymous();
+    Anonymous ANONYMOUS = new Anonymous();
 }

@@ -6,17 +6,17 @@ package io.gatehouse.core.error;
  * they never carry secrets or internal paths.
  */
 public abstract sealed class RegistryException extends RuntimeException
-    permits NotFound, Invalid, Unauthenticated, Denied, Conflict, Unsupported, Unavailable, QuotaExceeded {
+        permits NotFound, Invalid, Unauthenticated, Denied, Conflict, Unsupported, Unavailable, QuotaExceeded {
 
-  private final transient Object detail;
+    private final transient Object detail;
 
-  protected RegistryException(String message, Object detail, Throwable cause) {
-    super(message, cause, false, false);
-    this.detail = detail;
-  }
+    protected RegistryException(String message, Object detail, Throwable cause) {
+        super(message, cause, false, false);
+        this.detail = detail;
+    }
 
-  /** Optional structured detail for the client (for example the offending digest). */
-  public Object detail() {
-    return detail;
-  }
+    /** Optional structured detail for the client (for example the offending digest). */
+    public Object detail() {
+        return detail;
+    }
 }

@@ -8,19 +8,19 @@ import java.time.Instant;
 
 /** Things that happened, for the audit log, webhooks, the scan queue and metrics. */
 public sealed interface Event {
-  Instant at();
+    Instant at();
 
-  /** An authorization decision, allowed or denied. Every one is emitted. */
-  record AccessDecided(Instant at, AccessRequest request, AccessDecision decision) implements Event {}
+    /** An authorization decision, allowed or denied. Every one is emitted. */
+    record AccessDecided(Instant at, AccessRequest request, AccessDecision decision) implements Event {}
 
-  record ManifestPushed(Instant at, RepositoryName repository, Digest digest, String mediaType, String tag)
-      implements Event {}
+    record ManifestPushed(Instant at, RepositoryName repository, Digest digest, String mediaType, String tag)
+            implements Event {}
 
-  record ManifestDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
+    record ManifestDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
 
-  record TagDeleted(Instant at, RepositoryName repository, String tag) implements Event {}
+    record TagDeleted(Instant at, RepositoryName repository, String tag) implements Event {}
 
-  record BlobCommitted(Instant at, RepositoryName repository, Digest digest, long size) implements Event {}
+    record BlobCommitted(Instant at, RepositoryName repository, Digest digest, long size) implements Event {}
 
-  record BlobDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
+    record BlobDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
 }

@@ -7,21 +7,21 @@ import org.slf4j.LoggerFactory;
 
 /** Fans events out to subscribers; one failing subscriber never affects the request or the others. */
 public final class EventBus implements EventSink {
-  private static final Logger log = LoggerFactory.getLogger(EventBus.class);
-  private final List<EventSink> subscribers = new CopyOnWriteArrayList<>();
+    private static final Logger log = LoggerFactory.getLogger(EventBus.class);
+    private final List<EventSink> subscribers = new CopyOnWriteArrayList<>();
 
-  public void subscribe(EventSink subscriber) {
-    subscribers.add(subscriber);
-  }
-
-  @Override
-  public void emit(Event event) {
-    for (EventSink s : subscribers) {
-      try {
-        s.emit(event);
-      } catch (RuntimeException e) {
-        log.warn("event subscriber failed on {}", event.getClass().getSimpleName(), e);
-      }
+    public void subscribe(EventSink subscriber) {
+        subscribers.add(subscriber);
     }
-  }
+
+    @Override
+    public void emit(Event event) {
+        for (EventSink s : subscribers) {
+            try {
+                s.emit(event);
+            } catch (RuntimeException e) {
+                log.warn("event subscriber failed on {}", event.getClass().getSimpleName(), e);
+            }
+        }
+    }
 }

@@ -13,29 +13,29 @@ import java.util.Optional;
  * the referrers API needs (subject, artifact type, annotations).
  */
 public record ManifestRecord(
-    RepositoryName repository,
-    Digest digest,
-    String mediaType,
-    String artifactType,
-    byte[] content,
-    Optional<Digest> subject,
-    List<Digest> blobs,
-    List<Digest> manifests,
-    Map<String, String> annotations,
-    Instant createdAt) {
+        RepositoryName repository,
+        Digest digest,
+        String mediaType,
+        String artifactType,
+        byte[] content,
+        Optional<Digest> subject,
+        List<Digest> blobs,
+        List<Digest> manifests,
+        Map<String, String> annotations,
+        Instant createdAt) {
 
-  public ManifestRecord {
-    Objects.requireNonNull(repository);
-    Objects.requireNonNull(digest);
-    Objects.requireNonNull(mediaType);
-    Objects.requireNonNull(content);
-    subject = subject == null ? Optional.empty() : subject;
-    blobs = List.copyOf(blobs);
-    manifests = List.copyOf(manifests);
-    annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
-  }
+    public ManifestRecord {
+        Objects.requireNonNull(repository);
+        Objects.requireNonNull(digest);
+        Objects.requireNonNull(mediaType);
+        Objects.requireNonNull(content);
+        subject = subject == null ? Optional.empty() : subject;
+        blobs = List.copyOf(blobs);
+        manifests = List.copyOf(manifests);
+        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+    }
 
-  public long size() {
-    return content.length;
-  }
+    public long size() {
+        return content.length;
+    }
 }

@@ -16,98 +16,98 @@ import java.util.Set;
  */
 public interface MetadataStore extends AutoCloseable {
 
-  Repositories repositories();
+    Repositories repositories();
 
-  BlobLinks blobLinks();
+    BlobLinks blobLinks();
 
-  Manifests manifests();
+    Manifests manifests();
 
-  Tags tags();
+    Tags tags();
 
-  UploadSessions uploads();
+    UploadSessions uploads();
 
-  Users users();
+    Users users();
 
-  SigningKeys signingKeys();
+    SigningKeys signingKeys();
 
-  /** True if the database answers. */
-  boolean isHealthy();
+    /** True if the database answers. */
+    boolean isHealthy();
 
-  @Override
-  void close();
+    @Override
+    void close();
 
-  interface Repositories {
-    boolean exists(RepositoryName repository);
+    interface Repositories {
+        boolean exists(RepositoryName repository);
 
-    /** Repositories in name order after {@code after}, at most {@code limit}. */
-    List<RepositoryName> list(Optional<RepositoryName> after, int limit);
-  }
+        /** Repositories in name order after {@code after}, at most {@code limit}. */
+        List<RepositoryName> list(Optional<RepositoryName> after, int limit);
+    }
 
-  /** Which blobs a repository may serve: those uploaded or mounted into it. */
-  interface BlobLinks {
-    /** Links a committed blob into a repository (creating the repository if needed); idempotent. */
-    void link(RepositoryName repository, Digest digest, long size);
+    /** Which blobs a repository may serve: those uploaded or mounted into it. */
+    interface BlobLinks {
+        /** Links a committed blob into a repository (creating the repository if needed); idempotent. */
+        void link(RepositoryName repository, Digest digest, long size);
 
-    OptionalLong size(RepositoryName repository, Digest digest);
+        OptionalLong size(RepositoryName repository, Digest digest);
 
-    /** Of the given digests, those not linked into the repository. */
-    Set<Digest> missing(RepositoryName repository, Collection<Digest> digests);
+        /** Of the given digests, those not linked into the repository. */
+        Set<Digest> missing(RepositoryName repository, Collection<Digest> digests);
 
-    boolean unlink(RepositoryName repository, Digest digest);
+        boolean unlink(RepositoryName repository, Digest digest);
 
-    /** Whether any repository still links the blob (so its bytes must stay). */
-    boolean isLinkedAnywhere(Digest digest);
-  }
+        /** Whether any repository still links the blob (so its bytes must stay). */
+        boolean isLinkedAnywhere(Digest digest);
+    }
 
-  interface Manifests {
-    /**
-     * Stores a manifest and, if given, points the tag at it, in one transaction. Storing the same digest
-     * again is allowed and only moves the tag.
-     */
-    void put(ManifestRecord manifest, Optional<Tag> tag);
+    interface Manifests {
+        /**
+         * Stores a manifest and, if given, points the tag at it, in one transaction. Storing the same digest
+         * again is allowed and only moves the tag.
+         */
+        void put(ManifestRecord manifest, Optional<Tag> tag);
 
-    Optional<ManifestRecord> get(RepositoryName repository, Digest digest);
+        Optional<ManifestRecord> get(RepositoryName repository, Digest digest);
 
-    /** Of the given digests, those not stored as manifests in the repository. */
-    Set<Digest> missing(RepositoryName repository, Collection<Digest> digests);
+        /** Of the given digests, those not stored as manifests in the repository. */
+        Set<Digest> missing(RepositoryName repository, Collection<Digest> digests);
 
-    /** Deletes the manifest and every tag pointing at it; false if it was not there. */
-    boolean delete(RepositoryName repository, Digest digest);
+        /** Deletes the manifest and every tag pointing at it; false if it was not there. */
+        boolean delete(RepositoryName repository, Digest digest);
 
-    /** Manifests in the repository whose subject is {@code subject}, optionally of one artifact type. */
-    List<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType);
-  }
+        /** Manifests in the repository whose subject is {@code subject}, optionally of one artifact type. */
+        List<Descriptor> referrers(RepositoryName repository, Digest subject, Optional<String> artifactType);
+    }
 
-  interface Tags {
-    Optional<Digest> resolve(RepositoryName repository, Tag tag);
+    interface Tags {
+        Optional<Digest> resolve(RepositoryName repository, Tag tag);
 
-    /** Tags in lexical order after {@code after}, at most {@code limit}. */
-    List<Tag> list(RepositoryName repository, Optional<Tag> after, int limit);
+        /** Tags in lexical order after {@code after}, at most {@code limit}. */
+        List<Tag> list(RepositoryName repository, Optional<Tag> after, int limit);
 
-    boolean delete(RepositoryName repository, Tag tag);
-  }
+        boolean delete(RepositoryName repository, Tag tag);
+    }
 
-  interface UploadSessions {
-    void create(UploadSession session);
+    interface UploadSessions {
+        void create(UploadSession session);
 
-    Optional<UploadSession> get(String id);
+        Optional<UploadSession> get(String id);
 
-    /** Moves the recorded size from {@code expected} to {@code size}; false if another writer got there first. */
-    boolean advance(String id, long expected, long size);
+        /** Moves the recorded size from {@code expected} to {@code size}; false if another writer got there first. */
+        boolean advance(String id, long expected, long size);
 
-    void delete(String id);
-  }
+        void delete(String id);
+    }
 
-  interface Users {
-    Optional<UserRecord> find(String username);
+    interface Users {
+        Optional<UserRecord> find(String username);
 
-    /** Creates the user; false if the name is taken. */
-    boolean create(UserRecord user);
-  }
+        /** Creates the user; false if the name is taken. */
+        boolean create(UserRecord user);
+    }
 
-  interface SigningKeys {
-    List<SigningKeyRecord> all();
+    interface SigningKeys {
+        List<SigningKeyRecord> all();
 
-    void add(SigningKeyRecord key);
-  }
+        void add(SigningKeyRecord key);
+    }
 }

@@ -4,7 +4,6 @@ import io.gatehouse.access.AccessDecisionPoint;
 import io.gatehouse.access.Authenticator;
 import io.gatehouse.access.Caller;
 import io.gatehouse.access.Grant;
-import io.gatehouse.access.RequestContext;
 import io.gatehouse.access.Scope;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.http.Exchange;
@@ -20,27 +19,27 @@ import java.util.Set;
  * anonymous callers get a token with no access.
  */
 public final class TokenEndpoint {
-  private final Authenticator authenticator;
-  private final AccessDecisionPoint decisions;
-  private final TokenService tokens;
+    private final Authenticator authenticator;
+    private final AccessDecisionPoint decisions;
+    private final TokenService tokens;
 
-  public TokenEndpoint(Authenticator authenticator, AccessDecisionPoint decisions, TokenService tokens) {
-    this.authenticator = authenticator;
-    this.decisions = decisions;
-    this.tokens = tokens;
-  }
+    public TokenEndpoint(Authenticator authenticator, AccessDecisionPoint decisions, TokenService tokens) {
+        this.authenticator = authenticator;
+        this.decisions = decisions;
+        this.tokens = tokens;
+    }
 
-  public void get(Exchange ex) throws Exception {
-    Caller caller = ex.caller();
-    Set<Grant> requested = new LinkedHashSet<>(Scope.grantsOf(Scope.parseAll(ex.queryValues("scope"))));
-    Set<Grant> granted = decisions.grantable(caller, requested, ex.context());
-    var issued = tokens.issue(caller.principal(), granted);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("token", issued.token());
-    body.put("access_token", issued.token());
-    body.put("expires_in", issued.expiresInSeconds());
-    body.put("issued_at", DateTimeFormatter.ISO_INSTANT.format(issued.issuedAt()));
-    ex.header("Cache-Control", "no-store");
-    ex.sendJson(200, body);
-  }
+    public void get(Exchange ex) throws Exception {
+        Caller caller = ex.caller();
+        Set<Grant> requested = new LinkedHashSet<>(Scope.grantsOf(Scope.parseAll(ex.queryValues("scope"))));
+        Set<Grant> granted = decisions.grantable(caller, requested, ex.context());
+        var issued = tokens.issue(caller.principal(), granted);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("token", issued.token());
+        body.put("access_token", issued.token());
+        body.put("expires_in", issued.expiresInSeconds());
+        body.put("issued_at", DateTimeFormatter.ISO_INSTANT.format(issued.issuedAt()));
+        ex.header("Cache-Control", "no-store");
+        ex.sendJson(200, body);
+    }
 }

@@ -3,7 +3,7 @@ package io.gatehouse.oci.http;
 import java.io.InputStream;
 
 final class InputStreams {
-  static final InputStream EMPTY = InputStream.nullInputStream();
+    static final InputStream EMPTY = InputStream.nullInputStream();
 
-  private InputStreams() {}
+    private InputStreams() {}
 }

@@ -11,22 +11,23 @@ import java.util.function.Function;
  * header when more entries follow.
  */
 final class Paging {
-  /** Without {@code n} a listing returns everything, up to this many entries per page. */
-  static final int MAX_PAGE = 10_000;
+    /** Without {@code n} a listing returns everything, up to this many entries per page. */
+    static final int MAX_PAGE = 10_000;
 
-  private Paging() {}
+    private Paging() {}
 
-  static <T> List<T> page(Exchange ex, Function<String, T> parse, BiFunction<Optional<T>, Integer, List<T>> fetch, String path) {
-    int n = ex.queryInt("n").map(v -> Math.min(v, MAX_PAGE)).orElse(MAX_PAGE);
-    Optional<T> last = ex.query("last").filter(s -> !s.isEmpty()).map(parse);
-    if (n == 0) {
-      return List.of();
+    static <T> List<T> page(
+            Exchange ex, Function<String, T> parse, BiFunction<Optional<T>, Integer, List<T>> fetch, String path) {
+        int n = ex.queryInt("n").map(v -> Math.min(v, MAX_PAGE)).orElse(MAX_PAGE);
+        Optional<T> last = ex.query("last").filter(s -> !s.isEmpty()).map(parse);
+        if (n == 0) {
+            return List.of();
+        }
+        List<T> items = fetch.apply(last, n + 1);
+        if (items.size() > n) {
+            items = items.subList(0, n);
+            ex.header("Link", "<" + path + "?n=" + n + "&last=" + items.get(n - 1) + ">; rel=\"next\"");
+        }
+        return items;
     }
-    List<T> items = fetch.apply(last, n + 1);
-    if (items.size() > n) {
-      items = items.subList(0, n);
-      ex.header("Link", "<" + path + "?n=" + n + "&last=" + items.get(n - 1) + ">; rel=\"next\"");
-    }
-    return items;
-  }
 }

@@ -7,78 +7,91 @@ import java.util.regex.Pattern;
 
 /** Checks a configuration as a whole before anything starts; each message names the setting. */
 public final class ConfigValidator {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
-  private ConfigValidator() {}
+    private ConfigValidator() {}
 
-  public static void validate(GatehouseConfig c) {
-    listenAddress(c.server().listen());
-    duration("server.shutdownTimeout", c.server().shutdownTimeout());
-    duration("auth.tokenTtl", c.auth().tokenTtl());
-    require(!c.dataDir().isBlank(), "dataDir", "must not be empty");
-    var tls = c.server().tls();
-    require(tls.cert().isEmpty() == tls.key().isEmpty(), "server.tls", "set both cert and key, or neither");
-    if (!tls.cert().isEmpty()) {
-      require(Files.isReadable(Path.of(tls.cert())), "server.tls.cert", "cannot read " + tls.cert());
-      require(Files.isReadable(Path.of(tls.key())), "server.tls.key", "cannot read " + tls.key());
+    public static void validate(GatehouseConfig c) {
+        listenAddress(c.server().listen());
+        duration("server.shutdownTimeout", c.server().shutdownTimeout());
+        duration("auth.tokenTtl", c.auth().tokenTtl());
+        require(!c.dataDir().isBlank(), "dataDir", "must not be empty");
+        var tls = c.server().tls();
+        require(tls.cert().isEmpty() == tls.key().isEmpty(), "server.tls", "set both cert and key, or neither");
+        if (!tls.cert().isEmpty()) {
+            require(Files.isReadable(Path.of(tls.cert())), "server.tls.cert", "cannot read " + tls.cert());
+            require(Files.isReadable(Path.of(tls.key())), "server.tls.key", "cannot read " + tls.key());
+        }
+        switch (c.storage().type()) {
+            case "filesystem" -> {}
+            case "s3" -> {
+                require(
+                        !c.storage().s3().bucket().isBlank(),
+                        "storage.s3.bucket",
+                        "is required when storage.type is s3");
+                require(
+                        !c.storage().s3().region().isBlank(),
+                        "storage.s3.region",
+                        "is required when storage.type is s3");
+            }
+            default ->
+                throw new ConfigException("invalid configuration: storage.type: expected filesystem or s3, got '"
+                        + c.storage().type() + "'");
+        }
+        String url = c.database().url();
+        require(
+                url.isEmpty() || url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"),
+                "database.url",
+                "expected a jdbc:h2: or jdbc:postgresql: URL");
+        require(c.database().maxPoolSize() > 0, "database.maxPoolSize", "must be positive");
+        require(c.limits().maxManifestBytes() > 0, "limits.maxManifestBytes", "must be positive");
+        require(c.limits().maxBlobBytes() > 0, "limits.maxBlobBytes", "must be positive");
+        require(!c.auth().service().isBlank(), "auth.service", "must not be empty");
     }
-    switch (c.storage().type()) {
-      case "filesystem" -> {}
-      case "s3" -> {
-        require(!c.storage().s3().bucket().isBlank(), "storage.s3.bucket", "is required when storage.type is s3");
-        require(!c.storage().s3().region().isBlank(), "storage.s3.region", "is required when storage.type is s3");
-      }
-      default -> throw new ConfigException("invalid configuration: storage.type: expected filesystem or s3, got '" + c.storage().type() + "'");
-    }
-    String url = c.database().url();
-    require(url.isEmpty() || url.startsWith("jdbc:h2:") || url.startsWith("jdbc:postgresql:"), "database.url", "expected a jdbc:h2: or jdbc:postgresql: URL");
-    require(c.database().maxPoolSize() > 0, "database.maxPoolSize", "must be positive");
-    require(c.limits().maxManifestBytes() > 0, "limits.maxManifestBytes", "must be positive");
-    require(c.limits().maxBlobBytes() > 0, "limits.maxBlobBytes", "must be positive");
-    require(!c.auth().service().isBlank(), "auth.service", "must not be empty");
-  }
 
-  /** Parses {@code HOST:PORT} (IPv6 hosts in brackets). */
-  public static HostPort listenAddress(String value) {
-    int colon = value.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new ConfigException("invalid configuration: server.listen: expected HOST:PORT, got '" + value + "'");
+    /** Parses {@code HOST:PORT} (IPv6 hosts in brackets). */
+    public static HostPort listenAddress(String value) {
+        int colon = value.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("invalid configuration: server.listen: expected HOST:PORT, got '" + value + "'");
+        }
+        String host = value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new HostPort(host, port);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(
+                    "invalid configuration: server.listen: port must be 0-65535, got '" + value + "'");
+        }
     }
-    String host = value.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    try {
-      int port = Integer.parseInt(value.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-      return new HostPort(host, port);
-    } catch (NumberFormatException e) {
-      throw new ConfigException("invalid configuration: server.listen: port must be 0-65535, got '" + value + "'");
-    }
-  }
 
-  public record HostPort(String host, int port) {}
+    public record HostPort(String host, int port) {}
 
-  public static Duration duration(String setting, String value) {
-    var m = DURATION.matcher(value.trim());
-    if (!m.matches()) {
-      throw new ConfigException("invalid configuration: " + setting + ": expected a duration like 30s, 5m or 1h, got '" + value + "'");
+    public static Duration duration(String setting, String value) {
+        var m = DURATION.matcher(value.trim());
+        if (!m.matches()) {
+            throw new ConfigException("invalid configuration: " + setting
+                    + ": expected a duration like 30s, 5m or 1h, got '" + value + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
-  }
 
-  private static void require(boolean ok, String setting, String message) {
-    if (!ok) {
-      throw new ConfigException("invalid configuration: " + setting + ": " + message);
+    private static void require(boolean ok, String setting, String message) {
+        if (!ok) {
+            throw new ConfigException("invalid configuration: " + setting + ": " + message);
+        }
     }
-  }
 }

@@ -5,59 +5,67 @@ package io.gatehouse.server.config;
  * an environment variable named after its path, e.g. {@code server.listen} → {@code GATEHOUSE_SERVER_LISTEN},
  * {@code storage.s3.accessKey} → {@code GATEHOUSE_STORAGE_S3_ACCESS_KEY}.
  */
-public record GatehouseConfig(String dataDir, Server server, Storage storage, Database database, Auth auth, Limits limits) {
+public record GatehouseConfig(
+        String dataDir, Server server, Storage storage, Database database, Auth auth, Limits limits) {
 
-  public static GatehouseConfig defaults() {
-    return new GatehouseConfig(
-        "./data",
-        new Server("127.0.0.1:5000", "", new Tls("", ""), "30s"),
-        new Storage("filesystem", new Filesystem(""), new S3("", "us-east-1", "", "", "", "", true)),
-        new Database("", "", "", "", 16),
-        new Auth("gatehouse", "gatehouse", "5m"),
-        new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024));
-  }
-
-  /**
-   * @param listen HOST:PORT to bind
-   * @param publicUrl the URL clients reach this server at (for the token realm); empty: from each request's Host
-   * @param shutdownTimeout how long in-flight requests (uploads) may take to finish on shutdown
-   */
-  public record Server(String listen, String publicUrl, Tls tls, String shutdownTimeout) {}
-
-  /** PEM certificate (chain) and private key; both empty means plain HTTP. */
-  public record Tls(String cert, String key) {}
-
-  /** @param type {@code filesystem} or {@code s3} */
-  public record Storage(String type, Filesystem filesystem, S3 s3) {}
-
-  /** @param path where blobs live; empty: {@code dataDir/storage} */
-  public record Filesystem(String path) {}
-
-  public record S3(
-      String endpoint, String region, String bucket, String prefix, String accessKey, String secretKey, boolean pathStyle) {
-    @Override
-    public String toString() {
-      return "S3[endpoint=" + endpoint + ", bucket=" + bucket + ", prefix=" + prefix + "]";
+    public static GatehouseConfig defaults() {
+        return new GatehouseConfig(
+                "./data",
+                new Server("127.0.0.1:5000", "", new Tls("", ""), "30s"),
+                new Storage("filesystem", new Filesystem(""), new S3("", "us-east-1", "", "", "", "", true)),
+                new Database("", "", "", "", 16),
+                new Auth("gatehouse", "gatehouse", "5m"),
+                new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024));
     }
-  }
 
-  /**
-   * @param url JDBC URL; empty: embedded H2 under {@code dataDir/db}
-   * @param schema the schema to use; empty: the database's default
-   */
-  public record Database(String url, String username, String password, String schema, int maxPoolSize) {
-    @Override
-    public String toString() {
-      return "Database[url=" + url + ", username=" + username + ", schema=" + schema + ", maxPoolSize=" + maxPoolSize + "]";
+    /**
+     * @param listen HOST:PORT to bind
+     * @param publicUrl the URL clients reach this server at (for the token realm); empty: from each request's Host
+     * @param shutdownTimeout how long in-flight requests (uploads) may take to finish on shutdown
+     */
+    public record Server(String listen, String publicUrl, Tls tls, String shutdownTimeout) {}
+
+    /** PEM certificate (chain) and private key; both empty means plain HTTP. */
+    public record Tls(String cert, String key) {}
+
+    /** @param type {@code filesystem} or {@code s3} */
+    public record Storage(String type, Filesystem filesystem, S3 s3) {}
+
+    /** @param path where blobs live; empty: {@code dataDir/storage} */
+    public record Filesystem(String path) {}
+
+    public record S3(
+            String endpoint,
+            String region,
+            String bucket,
+            String prefix,
+            String accessKey,
+            String secretKey,
+            boolean pathStyle) {
+        @Override
+        public String toString() {
+            return "S3[endpoint=" + endpoint + ", bucket=" + bucket + ", prefix=" + prefix + "]";
+        }
     }
-  }
 
-  /**
-   * @param service the {@code service} of Bearer challenges and the audience of tokens
-   * @param issuer the {@code iss} of tokens
-   * @param tokenTtl lifetime of registry tokens, e.g. {@code 5m}
-   */
-  public record Auth(String service, String issuer, String tokenTtl) {}
+    /**
+     * @param url JDBC URL; empty: embedded H2 under {@code dataDir/db}
+     * @param schema the schema to use; empty: the database's default
+     */
+    public record Database(String url, String username, String password, String schema, int maxPoolSize) {
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", username=" + username + ", schema=" + schema + ", maxPoolSize="
+                    + maxPoolSize + "]";
+        }
+    }
 
-  public record Limits(int maxManifestBytes, long maxBlobBytes) {}
+    /**
+     * @param service the {@code service} of Bearer challenges and the audience of tokens
+     * @param issuer the {@code iss} of tokens
+     * @param tokenTtl lifetime of registry tokens, e.g. {@code 5m}
+     */
+    public record Auth(String service, String issuer, String tokenTtl) {}
+
+    public record Limits(int maxManifestBytes, long maxBlobBytes) {}
 }

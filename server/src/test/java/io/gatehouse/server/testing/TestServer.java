@@ -2,12 +2,12 @@ package io.gatehouse.server.testing;
 
 import io.gatehouse.access.AdminBootstrap;
 import io.gatehouse.access.PasswordHasher;
-import java.time.Clock;
 import io.gatehouse.server.GatehouseServer;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -16,52 +16,53 @@ import java.util.Map;
  * {@code gatehouse serve} would be (same loader, same wiring), with a known admin password.
  */
 public final class TestServer implements AutoCloseable {
-  public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
 
-  private final GatehouseServer server;
+    private final GatehouseServer server;
 
-  private TestServer(GatehouseServer server) {
-    this.server = server;
-  }
-
-  /** Filesystem storage and embedded H2 under {@code dataDir}. */
-  public static TestServer start(Path dataDir) throws Exception {
-    return start(dataDir, Map.of());
-  }
-
-  /** @param settings extra settings as dotted paths (e.g. {@code storage.type=s3}), applied like flags */
-  public static TestServer start(Path dataDir, Map<String, String> settings) throws Exception {
-    Map<String, String> flags = new HashMap<>(settings);
-    flags.put("dataDir", dataDir.toString());
-    flags.putIfAbsent("server.listen", "127.0.0.1:0");
-    flags.putIfAbsent("server.shutdownTimeout", "5s");
-    GatehouseConfig config = ConfigLoader.load(null, Map.of(), flags);
-    var server = new GatehouseServer(config);
-    try {
-      new AdminBootstrap(server.metadata().users(), new PasswordHasher(), dataDir, Clock.systemUTC()).ensureAdmin(ADMIN_PASSWORD);
-      server.start();
-    } catch (Exception e) {
-      server.close();
-      throw e;
+    private TestServer(GatehouseServer server) {
+        this.server = server;
     }
-    return new TestServer(server);
-  }
 
-  public URI baseUri() {
-    return server.baseUri();
-  }
+    /** Filesystem storage and embedded H2 under {@code dataDir}. */
+    public static TestServer start(Path dataDir) throws Exception {
+        return start(dataDir, Map.of());
+    }
 
-  /** {@code 127.0.0.1:PORT}, as registry clients name a registry. */
-  public String hostPort() {
-    return baseUri().getAuthority();
-  }
+    /** @param settings extra settings as dotted paths (e.g. {@code storage.type=s3}), applied like flags */
+    public static TestServer start(Path dataDir, Map<String, String> settings) throws Exception {
+        Map<String, String> flags = new HashMap<>(settings);
+        flags.put("dataDir", dataDir.toString());
+        flags.putIfAbsent("server.listen", "127.0.0.1:0");
+        flags.putIfAbsent("server.shutdownTimeout", "5s");
+        GatehouseConfig config = ConfigLoader.load(null, Map.of(), flags);
+        var server = new GatehouseServer(config);
+        try {
+            new AdminBootstrap(server.metadata().users(), new PasswordHasher(), dataDir, Clock.systemUTC())
+                    .ensureAdmin(ADMIN_PASSWORD);
+            server.start();
+        } catch (Exception e) {
+            server.close();
+            throw e;
+        }
+        return new TestServer(server);
+    }
 
-  public GatehouseServer server() {
-    return server;
-  }
+    public URI baseUri() {
+        return server.baseUri();
+    }
 
-  @Override
-  public void close() {
-    server.close();
-  }
+    /** {@code 127.0.0.1:PORT}, as registry clients name a registry. */
+    public String hostPort() {
+        return baseUri().getAuthority();
+    }
+
+    public GatehouseServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
 }

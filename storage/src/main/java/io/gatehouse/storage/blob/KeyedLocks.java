@@ -8,34 +8,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * striped lock would).
  */
 final class KeyedLocks {
-  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
-  private static final class Entry {
-    final ReentrantLock lock = new ReentrantLock();
-    int users; // changed only inside ConcurrentHashMap.compute for this key
-  }
+    private static final class Entry {
+        final ReentrantLock lock = new ReentrantLock();
+        int users; // changed only inside ConcurrentHashMap.compute for this key
+    }
 
-  /** A held lock; closing it releases the lock. */
-  interface Held extends AutoCloseable {
-    @Override
-    void close();
-  }
+    /** A held lock; closing it releases the lock. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
 
-  Held lock(String key) {
-    Entry entry = entries.compute(key, (k, e) -> {
-      Entry held = e == null ? new Entry() : e;
-      held.users++;
-      return held;
-    });
-    entry.lock.lock();
-    return () -> {
-      entry.lock.unlock();
-      entries.computeIfPresent(key, (k, e) -> --e.users == 0 ? null : e);
-    };
-  }
+    Held lock(String key) {
+        Entry entry = entries.compute(key, (k, e) -> {
+            Entry held = e == null ? new Entry() : e;
+            held.users++;
+            return held;
+        });
+        entry.lock.lock();
+        return () -> {
+            entry.lock.unlock();
+            entries.computeIfPresent(key, (k, e) -> --e.users == 0 ? null : e);
+        };
+    }
 
-  /** Keys currently locked or waited for (for tests). */
-  int size() {
-    return entries.size();
-  }
+    /** Keys currently locked or waited for (for tests). */
+    int size() {
+        return entries.size();
+    }
 }

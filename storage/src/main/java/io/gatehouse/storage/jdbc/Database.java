@@ -21,102 +21,102 @@ import org.slf4j.LoggerFactory;
  * the engine needs it). Database failures become {@link Unavailable}; their text never reaches a client.
  */
 final class Database {
-  private static final Logger log = LoggerFactory.getLogger(Database.class);
-  private static final int MAX_ATTEMPTS = 5;
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+    private static final int MAX_ATTEMPTS = 5;
 
-  private final Jdbi jdbi;
-  private final Optional<DurableCommits> durableCommits;
+    private final Jdbi jdbi;
+    private final Optional<DurableCommits> durableCommits;
 
-  Database(Jdbi jdbi, Optional<DurableCommits> durableCommits) {
-    this.jdbi = jdbi;
-    this.durableCommits = durableCommits;
-  }
-
-  <T> T read(HandleCallback<T, RuntimeException> work) {
-    try {
-      return jdbi.withHandle(work);
-    } catch (JdbiException e) {
-      throw unavailable(e);
+    Database(Jdbi jdbi, Optional<DurableCommits> durableCommits) {
+        this.jdbi = jdbi;
+        this.durableCommits = durableCommits;
     }
-  }
 
-  /** A write transaction that always counts as a change. */
-  <T> T write(HandleCallback<T, RuntimeException> work) {
-    return write(work, result -> true);
-  }
-
-  /**
-   * Runs {@code work} in one transaction (READ COMMITTED: the pool sets it on every connection); if {@code changed} says the result altered the
-   * database, waits until the commit is durable before returning.
-   */
-  <T> T write(HandleCallback<T, RuntimeException> work, Predicate<? super T> changed) {
-    T result = null;
-    for (int attempt = 1; ; attempt++) {
-      try {
-        result = jdbi.inTransaction(work);
-        break;
-      } catch (JdbiException e) {
-        if (attempt >= MAX_ATTEMPTS || !isTransient(e)) {
-          throw unavailable(e);
+    <T> T read(HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.withHandle(work);
+        } catch (JdbiException e) {
+            throw unavailable(e);
         }
-        log.debug("write transaction clashed with a concurrent one (attempt {}); retrying", attempt, e);
-      } catch (Retry e) {
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new Unavailable("metadata store unavailable", e);
+    }
+
+    /** A write transaction that always counts as a change. */
+    <T> T write(HandleCallback<T, RuntimeException> work) {
+        return write(work, result -> true);
+    }
+
+    /**
+     * Runs {@code work} in one transaction (READ COMMITTED: the pool sets it on every connection); if {@code changed} says the result altered the
+     * database, waits until the commit is durable before returning.
+     */
+    <T> T write(HandleCallback<T, RuntimeException> work, Predicate<? super T> changed) {
+        T result = null;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                result = jdbi.inTransaction(work);
+                break;
+            } catch (JdbiException e) {
+                if (attempt >= MAX_ATTEMPTS || !isTransient(e)) {
+                    throw unavailable(e);
+                }
+                log.debug("write transaction clashed with a concurrent one (attempt {}); retrying", attempt, e);
+            } catch (Retry e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new Unavailable("metadata store unavailable", e);
+                }
+                log.debug("write transaction asked to be retried (attempt {}): {}", attempt, e.getMessage());
+            }
         }
-        log.debug("write transaction asked to be retried (attempt {}): {}", attempt, e.getMessage());
-      }
-    }
-    if (changed.test(result) && durableCommits.isPresent()) {
-      try {
-        durableCommits.get().awaitDurable();
-      } catch (JdbiException e) {
-        throw unavailable(e);
-      }
-    }
-    return result;
-  }
-
-  Jdbi jdbi() {
-    return jdbi;
-  }
-
-  /**
-   * Unique violations (two writers inserting the same row; every insert here is idempotent, so a retry sees
-   * the winner's row), serialization failures, deadlocks and H2 lock timeouts.
-   */
-  /** Thrown inside a write transaction to roll it back and run it again (a concurrent writer got in between). */
-  static final class Retry extends RuntimeException {
-    Retry(String message) {
-      super(message, null, false, false);
-    }
-  }
-
-  private static boolean isTransient(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        switch (sql.getSQLState()) {
-          case "23505", "40001", "40P01", "HYT00" -> {
-            return true;
-          }
-          default -> {}
+        if (changed.test(result) && durableCommits.isPresent()) {
+            try {
+                durableCommits.get().awaitDurable();
+            } catch (JdbiException e) {
+                throw unavailable(e);
+            }
         }
-      }
+        return result;
     }
-    return false;
-  }
 
-  private static Unavailable unavailable(JdbiException e) {
-    return new Unavailable("metadata store unavailable", e);
-  }
+    Jdbi jdbi() {
+        return jdbi;
+    }
 
-  /** A timestamp argument that means the same instant on both engines (microseconds, as both store). */
-  static Argument timestamp(Instant instant) {
-    OffsetDateTime value = OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
-    return (position, statement, ctx) -> statement.setObject(position, value);
-  }
+    /**
+     * Unique violations (two writers inserting the same row; every insert here is idempotent, so a retry sees
+     * the winner's row), serialization failures, deadlocks and H2 lock timeouts.
+     */
+    /** Thrown inside a write transaction to roll it back and run it again (a concurrent writer got in between). */
+    static final class Retry extends RuntimeException {
+        Retry(String message) {
+            super(message, null, false, false);
+        }
+    }
 
-  static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
-    return rs.getObject(column, OffsetDateTime.class).toInstant();
-  }
+    private static boolean isTransient(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                switch (sql.getSQLState()) {
+                    case "23505", "40001", "40P01", "HYT00" -> {
+                        return true;
+                    }
+                    default -> {}
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Unavailable unavailable(JdbiException e) {
+        return new Unavailable("metadata store unavailable", e);
+    }
+
+    /** A timestamp argument that means the same instant on both engines (microseconds, as both store). */
+    static Argument timestamp(Instant instant) {
+        OffsetDateTime value = OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC);
+        return (position, statement, ctx) -> statement.setObject(position, value);
+    }
+
+    static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
 }

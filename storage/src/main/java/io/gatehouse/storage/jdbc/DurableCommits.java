@@ -18,84 +18,84 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class DurableCommits {
 
-  /** Makes every commit that finished before the call durable (for H2: {@code CHECKPOINT SYNC}). */
-  @FunctionalInterface
-  interface Sync {
-    void run();
-  }
+    /** Makes every commit that finished before the call durable (for H2: {@code CHECKPOINT SYNC}). */
+    @FunctionalInterface
+    interface Sync {
+        void run();
+    }
 
-  private final Sync sync;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition synced = lock.newCondition();
-  private long issued; // tickets handed out: commits waiting or done
-  private long durable; // every ticket up to this one is covered by a finished sync
-  private boolean syncing;
-  private int waiting;
-  private final AtomicLong syncs = new AtomicLong();
+    private final Sync sync;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition synced = lock.newCondition();
+    private long issued; // tickets handed out: commits waiting or done
+    private long durable; // every ticket up to this one is covered by a finished sync
+    private boolean syncing;
+    private int waiting;
+    private final AtomicLong syncs = new AtomicLong();
 
-  DurableCommits(Sync sync) {
-    this.sync = sync;
-  }
+    DurableCommits(Sync sync) {
+        this.sync = sync;
+    }
 
-  /** Call after a transaction has committed; returns when it is on disk. */
-  void awaitDurable() {
-    lock.lock();
-    try {
-      long ticket = ++issued;
-      while (durable < ticket) {
-        if (syncing) {
-          waiting++;
-          try {
-            synced.awaitUninterruptibly();
-          } finally {
-            waiting--;
-          }
-          continue;
-        }
-        syncing = true;
-        long target = issued;
-        boolean ok = false;
-        lock.unlock();
+    /** Call after a transaction has committed; returns when it is on disk. */
+    void awaitDurable() {
+        lock.lock();
         try {
-          sync.run();
-          ok = true;
+            long ticket = ++issued;
+            while (durable < ticket) {
+                if (syncing) {
+                    waiting++;
+                    try {
+                        synced.awaitUninterruptibly();
+                    } finally {
+                        waiting--;
+                    }
+                    continue;
+                }
+                syncing = true;
+                long target = issued;
+                boolean ok = false;
+                lock.unlock();
+                try {
+                    sync.run();
+                    ok = true;
+                } finally {
+                    lock.lock();
+                    syncing = false;
+                    if (ok) {
+                        durable = Math.max(durable, target);
+                        syncs.incrementAndGet();
+                    }
+                    synced.signalAll();
+                }
+            }
         } finally {
-          lock.lock();
-          syncing = false;
-          if (ok) {
-            durable = Math.max(durable, target);
-            syncs.incrementAndGet();
-          }
-          synced.signalAll();
+            lock.unlock();
         }
-      }
-    } finally {
-      lock.unlock();
     }
-  }
 
-  /** Syncs run so far. */
-  long syncs() {
-    return syncs.get();
-  }
-
-  /** Commits that asked to be made durable so far. */
-  long commits() {
-    lock.lock();
-    try {
-      return issued;
-    } finally {
-      lock.unlock();
+    /** Syncs run so far. */
+    long syncs() {
+        return syncs.get();
     }
-  }
 
-  /** Writers currently waiting for a sync another writer is running (for tests). */
-  int waiting() {
-    lock.lock();
-    try {
-      return waiting;
-    } finally {
-      lock.unlock();
+    /** Commits that asked to be made durable so far. */
+    long commits() {
+        lock.lock();
+        try {
+            return issued;
+        } finally {
+            lock.unlock();
+        }
     }
-  }
+
+    /** Writers currently waiting for a sync another writer is running (for tests). */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
 }

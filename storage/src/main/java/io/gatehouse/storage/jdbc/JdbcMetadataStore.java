@@ -56,253 +56,256 @@ import org.slf4j.LoggerFactory;
  * {@code CHECKPOINT SYNC} requires it.
  */
 public final class JdbcMetadataStore implements MetadataStore {
-  private static final Logger log = LoggerFactory.getLogger(JdbcMetadataStore.class);
+    private static final Logger log = LoggerFactory.getLogger(JdbcMetadataStore.class);
 
-  /**
-   * Switches synchronous commit on for sessions whose server default has it off, leaving stronger settings
-   * (remote_write, remote_apply) alone.
-   */
-  private static final String POSTGRES_SESSION_INIT =
-      "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'";
+    /**
+     * Switches synchronous commit on for sessions whose server default has it off, leaving stronger settings
+     * (remote_write, remote_apply) alone.
+     */
+    private static final String POSTGRES_SESSION_INIT =
+            "SELECT set_config('synchronous_commit', 'on', false) WHERE current_setting('synchronous_commit') = 'off'";
 
-  private final DatabaseSettings settings;
-  private final HikariDataSource dataSource;
-  private final Database database;
-  private final Optional<DurableCommits> durableCommits;
-  private final String durabilityMode;
-  private final Repositories repositories;
-  private final BlobLinks blobLinks;
-  private final Manifests manifests;
-  private final Tags tags;
-  private final UploadSessions uploads;
-  private final Users users;
-  private final SigningKeys signingKeys;
+    private final DatabaseSettings settings;
+    private final HikariDataSource dataSource;
+    private final Database database;
+    private final Optional<DurableCommits> durableCommits;
+    private final String durabilityMode;
+    private final Repositories repositories;
+    private final BlobLinks blobLinks;
+    private final Manifests manifests;
+    private final Tags tags;
+    private final UploadSessions uploads;
+    private final Users users;
+    private final SigningKeys signingKeys;
 
-  private JdbcMetadataStore(
-      DatabaseSettings settings,
-      HikariDataSource dataSource,
-      Jdbi jdbi,
-      Optional<DurableCommits> durableCommits,
-      String durabilityMode,
-      Clock clock) {
-    this.settings = settings;
-    this.dataSource = dataSource;
-    this.durableCommits = durableCommits;
-    this.durabilityMode = durabilityMode;
-    this.database = new Database(jdbi, durableCommits);
-    this.repositories = new JdbcRepositories(database);
-    this.blobLinks = new JdbcBlobLinks(database, clock);
-    this.manifests = new JdbcManifests(database, clock);
-    this.tags = new JdbcTags(database);
-    this.uploads = new JdbcUploadSessions(database, clock);
-    this.users = new JdbcUsers(database);
-    this.signingKeys = new JdbcSigningKeys(database);
-  }
-
-  /** Opens the pool, migrates the schema and checks how commits are made durable. */
-  public static JdbcMetadataStore open(DatabaseSettings settings) {
-    return open(settings, Clock.systemUTC());
-  }
-
-  /** As {@link #open(DatabaseSettings)}, stamping rows (links, tags, upload progress) with {@code clock}. */
-  public static JdbcMetadataStore open(DatabaseSettings settings, Clock clock) {
-    if (settings.isH2()) {
-      settings =
-          new DatabaseSettings(
-              withRequiredH2Options(settings.jdbcUrl()),
-              settings.username(),
-              settings.password(),
-              settings.maxPoolSize(),
-              settings.schema());
+    private JdbcMetadataStore(
+            DatabaseSettings settings,
+            HikariDataSource dataSource,
+            Jdbi jdbi,
+            Optional<DurableCommits> durableCommits,
+            String durabilityMode,
+            Clock clock) {
+        this.settings = settings;
+        this.dataSource = dataSource;
+        this.durableCommits = durableCommits;
+        this.durabilityMode = durabilityMode;
+        this.database = new Database(jdbi, durableCommits);
+        this.repositories = new JdbcRepositories(database);
+        this.blobLinks = new JdbcBlobLinks(database, clock);
+        this.manifests = new JdbcManifests(database, clock);
+        this.tags = new JdbcTags(database);
+        this.uploads = new JdbcUploadSessions(database, clock);
+        this.users = new JdbcUsers(database);
+        this.signingKeys = new JdbcSigningKeys(database);
     }
-    HikariDataSource dataSource;
-    try {
-      dataSource = new HikariDataSource(hikariConfig(settings));
-    } catch (RuntimeException e) {
-      throw new Unavailable("cannot connect to the metadata database " + settings.redactedUrl(), e);
-    }
-    try {
-      migrate(settings, dataSource);
-      Jdbi jdbi = Jdbi.create(dataSource);
-      Optional<DurableCommits> durableCommits = Optional.empty();
-      String mode;
-      if (settings.isH2InMemory()) {
-        mode = "h2 in-memory: not durable";
-      } else if (settings.isH2()) {
-        durableCommits = Optional.of(new DurableCommits(() -> jdbi.useHandle(h -> h.execute("CHECKPOINT SYNC"))));
-        mode = "h2 file: WRITE_DELAY=0, group commit with CHECKPOINT SYNC (fsync) before each write returns";
-      } else {
-        mode = postgresDurability(jdbi);
-      }
-      log.info("metadata store {} open; durability: {}", settings, mode);
-      return new JdbcMetadataStore(settings, dataSource, jdbi, durableCommits, mode, clock);
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
-    }
-  }
 
-  private static HikariConfig hikariConfig(DatabaseSettings settings) {
-    var config = new HikariConfig();
-    config.setPoolName("gatehouse-metadata");
-    config.setJdbcUrl(settings.jdbcUrl());
-    if (!settings.username().isEmpty()) {
-      config.setUsername(settings.username());
+    /** Opens the pool, migrates the schema and checks how commits are made durable. */
+    public static JdbcMetadataStore open(DatabaseSettings settings) {
+        return open(settings, Clock.systemUTC());
     }
-    if (!settings.password().isEmpty() || !settings.username().isEmpty()) {
-      config.setPassword(settings.password());
-    }
-    config.setMaximumPoolSize(settings.maxPoolSize());
-    config.setConnectionTimeout(10_000);
-    config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
-    settings.schema().ifPresent(config::setSchema);
-    if (!settings.isH2()) {
-      config.setConnectionInitSql(POSTGRES_SESSION_INIT);
-    }
-    return config;
-  }
 
-  private static void migrate(DatabaseSettings settings, HikariDataSource dataSource) {
-    var flyway =
-        Flyway.configure()
-            .dataSource(dataSource)
-            .locations("classpath:db/migration")
-            .placeholders(Map.of("name_order", settings.isH2() ? "" : "COLLATE \"C\""))
-            .failOnMissingLocations(true);
-    settings.schema().ifPresent(s -> flyway.schemas(s).defaultSchema(s));
-    try {
-      flyway.load().migrate();
-    } catch (RuntimeException e) {
-      throw new Unavailable("cannot migrate the metadata database " + settings.redactedUrl(), e);
-    }
-  }
-
-  private static String postgresDurability(Jdbi jdbi) {
-    return jdbi.withHandle(
-        h -> {
-          String synchronousCommit = h.createQuery("SHOW synchronous_commit").mapTo(String.class).one();
-          String fsync = h.createQuery("SHOW fsync").mapTo(String.class).one();
-          String mode = "postgresql: synchronous_commit=" + synchronousCommit + ", fsync=" + fsync;
-          if (!"on".equalsIgnoreCase(fsync)) {
-            log.warn("PostgreSQL runs with fsync={}: acknowledged writes can be lost in a crash", fsync);
-            return mode + " (NOT durable)";
-          }
-          return mode;
-        });
-  }
-
-  /**
-   * The H2 URL with the options this store relies on: {@code WRITE_DELAY=0} always (see the class comment),
-   * and {@code MODE=PostgreSQL}, {@code DATABASE_TO_LOWER=TRUE}, {@code DEFAULT_NULL_ORDERING=HIGH},
-   * {@code DB_CLOSE_DELAY=-1}, {@code LOCK_TIMEOUT=10000} unless the URL sets them.
-   */
-  static String withRequiredH2Options(String url) {
-    int semicolon = url.indexOf(';');
-    String base = semicolon < 0 ? url : url.substring(0, semicolon);
-    Map<String, String> options = new LinkedHashMap<>();
-    if (semicolon >= 0) {
-      for (String option : url.substring(semicolon + 1).split(";")) {
-        if (option.isBlank()) {
-          continue;
+    /** As {@link #open(DatabaseSettings)}, stamping rows (links, tags, upload progress) with {@code clock}. */
+    public static JdbcMetadataStore open(DatabaseSettings settings, Clock clock) {
+        if (settings.isH2()) {
+            settings = new DatabaseSettings(
+                    withRequiredH2Options(settings.jdbcUrl()),
+                    settings.username(),
+                    settings.password(),
+                    settings.maxPoolSize(),
+                    settings.schema());
         }
-        int eq = option.indexOf('=');
-        String key = (eq < 0 ? option : option.substring(0, eq)).trim().toUpperCase(Locale.ROOT);
-        options.put(key, eq < 0 ? "" : option.substring(eq + 1));
-      }
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(hikariConfig(settings));
+        } catch (RuntimeException e) {
+            throw new Unavailable("cannot connect to the metadata database " + settings.redactedUrl(), e);
+        }
+        try {
+            migrate(settings, dataSource);
+            Jdbi jdbi = Jdbi.create(dataSource);
+            Optional<DurableCommits> durableCommits = Optional.empty();
+            String mode;
+            if (settings.isH2InMemory()) {
+                mode = "h2 in-memory: not durable";
+            } else if (settings.isH2()) {
+                durableCommits =
+                        Optional.of(new DurableCommits(() -> jdbi.useHandle(h -> h.execute("CHECKPOINT SYNC"))));
+                mode = "h2 file: WRITE_DELAY=0, group commit with CHECKPOINT SYNC (fsync) before each write returns";
+            } else {
+                mode = postgresDurability(jdbi);
+            }
+            log.info("metadata store {} open; durability: {}", settings, mode);
+            return new JdbcMetadataStore(settings, dataSource, jdbi, durableCommits, mode, clock);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
     }
-    options.putIfAbsent("MODE", "PostgreSQL");
-    options.putIfAbsent("DATABASE_TO_LOWER", "TRUE");
-    options.putIfAbsent("DEFAULT_NULL_ORDERING", "HIGH");
-    options.putIfAbsent("DB_CLOSE_DELAY", "-1");
-    options.putIfAbsent("LOCK_TIMEOUT", "10000");
-    if (!base.startsWith("jdbc:h2:mem:")) {
-      options.put("WRITE_DELAY", "0");
+
+    private static HikariConfig hikariConfig(DatabaseSettings settings) {
+        var config = new HikariConfig();
+        config.setPoolName("gatehouse-metadata");
+        config.setJdbcUrl(settings.jdbcUrl());
+        if (!settings.username().isEmpty()) {
+            config.setUsername(settings.username());
+        }
+        if (!settings.password().isEmpty() || !settings.username().isEmpty()) {
+            config.setPassword(settings.password());
+        }
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setConnectionTimeout(10_000);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        settings.schema().ifPresent(config::setSchema);
+        if (!settings.isH2()) {
+            config.setConnectionInitSql(POSTGRES_SESSION_INIT);
+        }
+        return config;
     }
-    var result = new StringBuilder(base);
-    options.forEach((key, value) -> result.append(';').append(key).append('=').append(value));
-    return result.toString();
-  }
 
-  /** How commits are made durable, for logs and beside benchmark figures. */
-  public String durabilityMode() {
-    return durabilityMode;
-  }
-
-  public DatabaseSettings settings() {
-    return settings;
-  }
-
-  /** The group-commit gate (H2 file databases only). */
-  Optional<DurableCommits> durableCommits() {
-    return durableCommits;
-  }
-
-  Jdbi jdbi() {
-    return database.jdbi();
-  }
-
-  @Override
-  public Repositories repositories() {
-    return repositories;
-  }
-
-  @Override
-  public BlobLinks blobLinks() {
-    return blobLinks;
-  }
-
-  @Override
-  public Manifests manifests() {
-    return manifests;
-  }
-
-  @Override
-  public Tags tags() {
-    return tags;
-  }
-
-  @Override
-  public UploadSessions uploads() {
-    return uploads;
-  }
-
-  @Override
-  public Users users() {
-    return users;
-  }
-
-  @Override
-  public SigningKeys signingKeys() {
-    return signingKeys;
-  }
-
-  @Override
-  public boolean isHealthy() {
-    try {
-      return database.read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-    } catch (RuntimeException e) {
-      log.debug("metadata store health check failed", e);
-      return false;
+    private static void migrate(DatabaseSettings settings, HikariDataSource dataSource) {
+        var flyway = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .placeholders(Map.of("name_order", settings.isH2() ? "" : "COLLATE \"C\""))
+                .failOnMissingLocations(true);
+        settings.schema().ifPresent(s -> flyway.schemas(s).defaultSchema(s));
+        try {
+            flyway.load().migrate();
+        } catch (RuntimeException e) {
+            throw new Unavailable("cannot migrate the metadata database " + settings.redactedUrl(), e);
+        }
     }
-  }
 
-  /**
-   * Closes the pool; for H2 then shuts the database down cleanly (a final store, compaction for up to
-   * {@code MAX_COMPACT_TIME}, fsync), so the next open needs no recovery.
-   */
-  @Override
-  public void close() {
-    if (dataSource.isClosed()) {
-      return;
+    private static String postgresDurability(Jdbi jdbi) {
+        return jdbi.withHandle(h -> {
+            String synchronousCommit =
+                    h.createQuery("SHOW synchronous_commit").mapTo(String.class).one();
+            String fsync = h.createQuery("SHOW fsync").mapTo(String.class).one();
+            String mode = "postgresql: synchronous_commit=" + synchronousCommit + ", fsync=" + fsync;
+            if (!"on".equalsIgnoreCase(fsync)) {
+                log.warn("PostgreSQL runs with fsync={}: acknowledged writes can be lost in a crash", fsync);
+                return mode + " (NOT durable)";
+            }
+            return mode;
+        });
     }
-    dataSource.close();
-    if (settings.isH2()) {
-      try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password());
-          Statement s = c.createStatement()) {
-        s.execute("SHUTDOWN");
-      } catch (SQLException e) {
-        log.warn("H2 shutdown failed; the next open will recover from the last synced state", e);
-      }
+
+    /**
+     * The H2 URL with the options this store relies on: {@code WRITE_DELAY=0} always (see the class comment),
+     * and {@code MODE=PostgreSQL}, {@code DATABASE_TO_LOWER=TRUE}, {@code DEFAULT_NULL_ORDERING=HIGH},
+     * {@code DB_CLOSE_DELAY=-1}, {@code LOCK_TIMEOUT=10000} unless the URL sets them.
+     */
+    static String withRequiredH2Options(String url) {
+        int semicolon = url.indexOf(';');
+        String base = semicolon < 0 ? url : url.substring(0, semicolon);
+        Map<String, String> options = new LinkedHashMap<>();
+        if (semicolon >= 0) {
+            for (String option : url.substring(semicolon + 1).split(";")) {
+                if (option.isBlank()) {
+                    continue;
+                }
+                int eq = option.indexOf('=');
+                String key = (eq < 0 ? option : option.substring(0, eq)).trim().toUpperCase(Locale.ROOT);
+                options.put(key, eq < 0 ? "" : option.substring(eq + 1));
+            }
+        }
+        options.putIfAbsent("MODE", "PostgreSQL");
+        options.putIfAbsent("DATABASE_TO_LOWER", "TRUE");
+        options.putIfAbsent("DEFAULT_NULL_ORDERING", "HIGH");
+        options.putIfAbsent("DB_CLOSE_DELAY", "-1");
+        options.putIfAbsent("LOCK_TIMEOUT", "10000");
+        if (!base.startsWith("jdbc:h2:mem:")) {
+            options.put("WRITE_DELAY", "0");
+        }
+        var result = new StringBuilder(base);
+        options.forEach(
+                (key, value) -> result.append(';').append(key).append('=').append(value));
+        return result.toString();
     }
-  }
+
+    /** How commits are made durable, for logs and beside benchmark figures. */
+    public String durabilityMode() {
+        return durabilityMode;
+    }
+
+    public DatabaseSettings settings() {
+        return settings;
+    }
+
+    /** The group-commit gate (H2 file databases only). */
+    Optional<DurableCommits> durableCommits() {
+        return durableCommits;
+    }
+
+    Jdbi jdbi() {
+        return database.jdbi();
+    }
+
+    @Override
+    public Repositories repositories() {
+        return repositories;
+    }
+
+    @Override
+    public BlobLinks blobLinks() {
+        return blobLinks;
+    }
+
+    @Override
+    public Manifests manifests() {
+        return manifests;
+    }
+
+    @Override
+    public Tags tags() {
+        return tags;
+    }
+
+    @Override
+    public UploadSessions uploads() {
+        return uploads;
+    }
+
+    @Override
+    public Users users() {
+        return users;
+    }
+
+    @Override
+    public SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    @Override
+    public boolean isHealthy() {
+        try {
+            return database.read(
+                            h -> h.createQuery("SELECT 1").mapTo(Integer.class).one())
+                    == 1;
+        } catch (RuntimeException e) {
+            log.debug("metadata store health check failed", e);
+            return false;
+        }
+    }
+
+    /**
+     * Closes the pool; for H2 then shuts the database down cleanly (a final store, compaction for up to
+     * {@code MAX_COMPACT_TIME}, fsync), so the next open needs no recovery.
+     */
+    @Override
+    public void close() {
+        if (dataSource.isClosed()) {
+            return;
+        }
+        dataSource.close();
+        if (settings.isH2()) {
+            try (Connection c =
+                            DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password());
+                    Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (SQLException e) {
+                log.warn("H2 shutdown failed; the next open will recover from the last synced state", e);
+            }
+        }
+    }
 }

@@ -5,37 +5,33 @@ import io.gatehouse.core.store.UserRecord;
 import java.util.Optional;
 
 final class JdbcUsers implements MetadataStore.Users {
-  private final Database db;
+    private final Database db;
 
-  JdbcUsers(Database db) {
-    this.db = db;
-  }
+    JdbcUsers(Database db) {
+        this.db = db;
+    }
 
-  @Override
-  public Optional<UserRecord> find(String username) {
-    return db.read(
-        h ->
-            h.createQuery("SELECT username, password_hash, created_at FROM users WHERE username = :username")
+    @Override
+    public Optional<UserRecord> find(String username) {
+        return db.read(h -> h.createQuery(
+                        "SELECT username, password_hash, created_at FROM users WHERE username = :username")
                 .bind("username", username)
-                .map(
-                    (rs, ctx) ->
-                        new UserRecord(
-                            rs.getString("username"), rs.getString("password_hash"), Database.instant(rs, "created_at")))
+                .map((rs, ctx) -> new UserRecord(
+                        rs.getString("username"), rs.getString("password_hash"), Database.instant(rs, "created_at")))
                 .findOne());
-  }
+    }
 
-  @Override
-  public boolean create(UserRecord user) {
-    return db.write(
-            h ->
-                h.createUpdate(
-                        "INSERT INTO users (username, password_hash, created_at) VALUES (:username, :hash, :createdAt)"
-                            + " ON CONFLICT DO NOTHING")
-                    .bind("username", user.username())
-                    .bind("hash", user.passwordHash())
-                    .bind("createdAt", Database.timestamp(user.createdAt()))
-                    .execute(),
-            n -> n > 0)
-        > 0;
-  }
+    @Override
+    public boolean create(UserRecord user) {
+        return db.write(
+                        h -> h.createUpdate(
+                                        "INSERT INTO users (username, password_hash, created_at) VALUES (:username, :hash, :createdAt)"
+                                                + " ON CONFLICT DO NOTHING")
+                                .bind("username", user.username())
+                                .bind("hash", user.passwordHash())
+                                .bind("createdAt", Database.timestamp(user.createdAt()))
+                                .execute(),
+                        n -> n > 0)
+                > 0;
+    }
 }

@@ -24,64 +24,64 @@ import java.util.Optional;
  * </ul>
  */
 public final class H2CrashWriter {
-  static final RepositoryName REPO = RepositoryName.parse("crash/test");
+    static final RepositoryName REPO = RepositoryName.parse("crash/test");
 
-  private H2CrashWriter() {}
+    private H2CrashWriter() {}
 
-  public static void main(String[] args) throws Exception {
-    Path dataDir = Path.of(args[1]);
-    switch (args[0]) {
-      case "store" -> store(dataDir);
-      case "plain" -> plain(dataDir);
-      default -> throw new IllegalArgumentException(args[0]);
+    public static void main(String[] args) throws Exception {
+        Path dataDir = Path.of(args[1]);
+        switch (args[0]) {
+            case "store" -> store(dataDir);
+            case "plain" -> plain(dataDir);
+            default -> throw new IllegalArgumentException(args[0]);
+        }
     }
-  }
 
-  private static void store(Path dataDir) {
-    var store = JdbcMetadataStore.open(DatabaseSettings.h2(dataDir)); // never closed: the process is killed
-    System.out.println("open");
-    for (int n = 0; n < 1_000_000; n++) {
-      store.blobLinks().link(REPO, layer(n), n);
-      store.manifests().put(manifest(n), Optional.of(tag(n)));
-      System.out.println("ack " + n);
+    private static void store(Path dataDir) {
+        var store = JdbcMetadataStore.open(DatabaseSettings.h2(dataDir)); // never closed: the process is killed
+        System.out.println("open");
+        for (int n = 0; n < 1_000_000; n++) {
+            store.blobLinks().link(REPO, layer(n), n);
+            store.manifests().put(manifest(n), Optional.of(tag(n)));
+            System.out.println("ack " + n);
+        }
     }
-  }
 
-  private static void plain(Path dataDir) throws Exception {
-    String url = "jdbc:h2:file:" + dataDir.resolve("plain").toAbsolutePath() + ";WRITE_DELAY=60000";
-    try (var c = DriverManager.getConnection(url, "sa", "")) {
-      c.createStatement().execute("CREATE TABLE acked (n INT PRIMARY KEY)");
-      var insert = c.prepareStatement("INSERT INTO acked VALUES (?)");
-      for (int n = 0; n < 50; n++) {
-        insert.setInt(1, n);
-        insert.executeUpdate(); // autocommit: committed when this returns
-        System.out.println("ack " + n);
-      }
-      System.out.println("done");
-      Thread.sleep(Long.MAX_VALUE);
+    private static void plain(Path dataDir) throws Exception {
+        String url = "jdbc:h2:file:" + dataDir.resolve("plain").toAbsolutePath() + ";WRITE_DELAY=60000";
+        try (var c = DriverManager.getConnection(url, "sa", "")) {
+            c.createStatement().execute("CREATE TABLE acked (n INT PRIMARY KEY)");
+            var insert = c.prepareStatement("INSERT INTO acked VALUES (?)");
+            for (int n = 0; n < 50; n++) {
+                insert.setInt(1, n);
+                insert.executeUpdate(); // autocommit: committed when this returns
+                System.out.println("ack " + n);
+            }
+            System.out.println("done");
+            Thread.sleep(Long.MAX_VALUE);
+        }
     }
-  }
 
-  static Digest layer(int n) {
-    return Digest.sha256(("layer " + n).getBytes(StandardCharsets.UTF_8));
-  }
+    static Digest layer(int n) {
+        return Digest.sha256(("layer " + n).getBytes(StandardCharsets.UTF_8));
+    }
 
-  static Tag tag(int n) {
-    return Tag.parse("t" + n);
-  }
+    static Tag tag(int n) {
+        return Tag.parse("t" + n);
+    }
 
-  static ManifestRecord manifest(int n) {
-    byte[] content = ("{\"n\":" + n + ",\"layers\":[\"" + layer(n) + "\"]}").getBytes(StandardCharsets.UTF_8);
-    return new ManifestRecord(
-        REPO,
-        Digest.sha256(content),
-        MediaTypes.OCI_MANIFEST,
-        null,
-        content,
-        Optional.empty(),
-        List.of(layer(n)),
-        List.of(),
-        Map.of(),
-        Instant.parse("2025-01-01T00:00:00Z"));
-  }
+    static ManifestRecord manifest(int n) {
+        byte[] content = ("{\"n\":" + n + ",\"layers\":[\"" + layer(n) + "\"]}").getBytes(StandardCharsets.UTF_8);
+        return new ManifestRecord(
+                REPO,
+                Digest.sha256(content),
+                MediaTypes.OCI_MANIFEST,
+                null,
+                content,
+                Optional.empty(),
+                List.of(layer(n)),
+                List.of(),
+                Map.of(),
+                Instant.parse("2025-01-01T00:00:00Z"));
+    }
 }

@@ -21,87 +21,95 @@ import org.junit.jupiter.api.io.TempDir;
  * the same files: every write that was acknowledged must be there.
  */
 class H2MetadataStoreCrashTest {
-  @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
-  @Test
-  void everyAcknowledgedWriteSurvivesAKill() throws Exception {
-    Process child = start("store");
-    List<Integer> acked = new ArrayList<>();
-    try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null) {
-        if (line.startsWith("ack ")) {
-          acked.add(Integer.parseInt(line.substring(4)));
-          if (acked.size() == 200) {
-            // SIGKILL mid-stream (the next write may be half done). Through the handle, which, unlike
-            // Process.destroyForcibly, leaves the pipe open so acks already in it can still be read.
+    @Test
+    void everyAcknowledgedWriteSurvivesAKill() throws Exception {
+        Process child = start("store");
+        List<Integer> acked = new ArrayList<>();
+        try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith("ack ")) {
+                    acked.add(Integer.parseInt(line.substring(4)));
+                    if (acked.size() == 200) {
+                        // SIGKILL mid-stream (the next write may be half done). Through the handle, which, unlike
+                        // Process.destroyForcibly, leaves the pipe open so acks already in it can still be read.
+                        child.toHandle().destroyForcibly();
+                        break;
+                    }
+                }
+            }
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            while ((line = out.readLine()) != null) { // acks already in the pipe when the kill landed
+                if (line.startsWith("ack ")) {
+                    acked.add(Integer.parseInt(line.substring(4)));
+                }
+            }
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(acked).as("acknowledged writes before the kill").hasSizeGreaterThanOrEqualTo(200);
+
+        try (var store = JdbcMetadataStore.open(DatabaseSettings.h2(dataDir))) {
+            for (int n : acked) {
+                var manifest = H2CrashWriter.manifest(n);
+                assertThat(store.blobLinks().size(H2CrashWriter.REPO, H2CrashWriter.layer(n)))
+                        .as("link %d", n)
+                        .hasValue(n);
+                assertThat(store.tags().resolve(H2CrashWriter.REPO, H2CrashWriter.tag(n)))
+                        .as("tag %d", n)
+                        .contains(manifest.digest());
+                assertThat(store.manifests()
+                                .get(H2CrashWriter.REPO, manifest.digest())
+                                .orElseThrow()
+                                .content())
+                        .isEqualTo(manifest.content());
+            }
+            // and the database still takes writes after recovery
+            store.manifests().put(H2CrashWriter.manifest(-1), Optional.of(H2CrashWriter.tag(999_999)));
+        }
+    }
+
+    /**
+     * The control: H2 on its own acknowledges commits that a kill then loses (here with a long WRITE_DELAY to make
+     * the window certain; the default 500 ms makes it likely). Without it the test above would prove nothing.
+     */
+    @Test
+    void plainH2LosesCommitsThatWereOnlyInMemory() throws Exception {
+        Process child = start("plain");
+        int acked = 0;
+        try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("done")) {
+                if (line.startsWith("ack ")) {
+                    acked++;
+                }
+            }
             child.toHandle().destroyForcibly();
-            break;
-          }
+            assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
         }
-      }
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-      while ((line = out.readLine()) != null) { // acks already in the pipe when the kill landed
-        if (line.startsWith("ack ")) {
-          acked.add(Integer.parseInt(line.substring(4)));
+        assertThat(acked).isEqualTo(50);
+        String url = "jdbc:h2:file:" + dataDir.resolve("plain").toAbsolutePath();
+        int survived;
+        try (var c = DriverManager.getConnection(url, "sa", "");
+                var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM acked")) {
+            rs.next();
+            survived = rs.getInt(1);
+        } catch (SQLException e) {
+            survived = 0; // even the table was never written
         }
-      }
-    } finally {
-      child.destroyForcibly();
+        assertThat(survived).as("acknowledged rows a plain H2 kept").isLessThan(acked);
     }
-    assertThat(acked).as("acknowledged writes before the kill").hasSizeGreaterThanOrEqualTo(200);
 
-    try (var store = JdbcMetadataStore.open(DatabaseSettings.h2(dataDir))) {
-      for (int n : acked) {
-        var manifest = H2CrashWriter.manifest(n);
-        assertThat(store.blobLinks().size(H2CrashWriter.REPO, H2CrashWriter.layer(n))).as("link %d", n).hasValue(n);
-        assertThat(store.tags().resolve(H2CrashWriter.REPO, H2CrashWriter.tag(n))).as("tag %d", n).contains(manifest.digest());
-        assertThat(store.manifests().get(H2CrashWriter.REPO, manifest.digest()).orElseThrow().content())
-            .isEqualTo(manifest.content());
-      }
-      // and the database still takes writes after recovery
-      store.manifests().put(H2CrashWriter.manifest(-1), Optional.of(H2CrashWriter.tag(999_999)));
+    private Process start(String mode) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("java.class.path");
+        return new ProcessBuilder(java, "-cp", classPath, H2CrashWriter.class.getName(), mode, dataDir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
-  }
-
-  /**
-   * The control: H2 on its own acknowledges commits that a kill then loses (here with a long WRITE_DELAY to make
-   * the window certain; the default 500 ms makes it likely). Without it the test above would prove nothing.
-   */
-  @Test
-  void plainH2LosesCommitsThatWereOnlyInMemory() throws Exception {
-    Process child = start("plain");
-    int acked = 0;
-    try (var out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = out.readLine()) != null && !line.equals("done")) {
-        if (line.startsWith("ack ")) {
-          acked++;
-        }
-      }
-      child.toHandle().destroyForcibly();
-      assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      child.destroyForcibly();
-    }
-    assertThat(acked).isEqualTo(50);
-    String url = "jdbc:h2:file:" + dataDir.resolve("plain").toAbsolutePath();
-    int survived;
-    try (var c = DriverManager.getConnection(url, "sa", "");
-        var rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM acked")) {
-      rs.next();
-      survived = rs.getInt(1);
-    } catch (SQLException e) {
-      survived = 0; // even the table was never written
-    }
-    assertThat(survived).as("acknowledged rows a plain H2 kept").isLessThan(acked);
-  }
-
-  private Process start(String mode) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String classPath = System.getProperty("java.class.path");
-    return new ProcessBuilder(java, "-cp", classPath, H2CrashWriter.class.getName(), mode, dataDir.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-  }
 }

@@ -10,75 +10,75 @@ import org.opentest4j.TestAbortedException;
 
 /** The contract on the real PostgreSQL server, in a schema of its own. */
 class PostgresMetadataStoreTest extends MetadataStoreContract {
-  private static PostgresTestDatabase database;
-  private static TestAbortedException skipped;
+    private static PostgresTestDatabase database;
+    private static TestAbortedException skipped;
 
-  /** A skip (GATEHOUSE_TEST_SKIP_PG=1) is replayed in every test so each shows up as skipped, with the reason. */
-  @BeforeAll
-  static void createSchema() {
-    try {
-      database = PostgresTestDatabase.create("metadata_contract");
-    } catch (TestAbortedException e) {
-      skipped = e;
+    /** A skip (GATEHOUSE_TEST_SKIP_PG=1) is replayed in every test so each shows up as skipped, with the reason. */
+    @BeforeAll
+    static void createSchema() {
+        try {
+            database = PostgresTestDatabase.create("metadata_contract");
+        } catch (TestAbortedException e) {
+            skipped = e;
+        }
     }
-  }
 
-  @AfterAll
-  static void dropSchema() {
-    if (database != null) {
-      database.close();
+    @AfterAll
+    static void dropSchema() {
+        if (database != null) {
+            database.close();
+        }
     }
-  }
 
-  @Override
-  protected MetadataStore openEmptyStore() {
-    if (skipped != null) {
-      throw skipped;
+    @Override
+    protected MetadataStore openEmptyStore() {
+        if (skipped != null) {
+            throw skipped;
+        }
+        var opened = JdbcMetadataStore.open(database.settings());
+        database.truncateMetadataTables();
+        return opened;
     }
-    var opened = JdbcMetadataStore.open(database.settings());
-    database.truncateMetadataTables();
-    return opened;
-  }
 
-  @Test
-  void commitsAreDurableThroughSynchronousCommit() {
-    var jdbc = (JdbcMetadataStore) store;
-    assertThat(jdbc.durableCommits()).isEmpty();
-    assertThat(jdbc.durabilityMode()).startsWith("postgresql: synchronous_commit=").doesNotContain("NOT durable");
-    String synchronousCommit = jdbc.jdbi().withHandle(h -> h.createQuery("SHOW synchronous_commit").mapTo(String.class).one());
-    assertThat(synchronousCommit).isNotEqualTo("off");
-  }
+    @Test
+    void commitsAreDurableThroughSynchronousCommit() {
+        var jdbc = (JdbcMetadataStore) store;
+        assertThat(jdbc.durableCommits()).isEmpty();
+        assertThat(jdbc.durabilityMode())
+                .startsWith("postgresql: synchronous_commit=")
+                .doesNotContain("NOT durable");
+        String synchronousCommit = jdbc.jdbi()
+                .withHandle(h -> h.createQuery("SHOW synchronous_commit")
+                        .mapTo(String.class)
+                        .one());
+        assertThat(synchronousCommit).isNotEqualTo("off");
+    }
 
-  @Test
-  void tablesLiveInTheGivenSchema() {
-    var jdbc = (JdbcMetadataStore) store;
-    long tables =
-        jdbc.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = :schema")
+    @Test
+    void tablesLiveInTheGivenSchema() {
+        var jdbc = (JdbcMetadataStore) store;
+        long tables = jdbc.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = :schema")
                         .bind("schema", database.schema())
                         .mapTo(Long.class)
                         .one());
-    assertThat(tables).isEqualTo(9); // eight tables and Flyway's history
-  }
+        assertThat(tables).isEqualTo(9); // eight tables and Flyway's history
+    }
 
-  /** Paging compares names by code point whatever the database's default collation (this server's is C). */
-  @Test
-  void namesAndDigestsCompareByCodePoint() {
-    var jdbc = (JdbcMetadataStore) store;
-    var collations =
-        jdbc.jdbi()
-            .withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT table_name || '.' || column_name AS col, COALESCE(collation_name, '') AS coll"
-                                + " FROM information_schema.columns WHERE table_schema = :schema"
-                                + " AND column_name IN"
-                                + " ('name', 'repository', 'digest', 'manifest_digest', 'child_digest', 'subject_digest')")
+    /** Paging compares names by code point whatever the database's default collation (this server's is C). */
+    @Test
+    void namesAndDigestsCompareByCodePoint() {
+        var jdbc = (JdbcMetadataStore) store;
+        var collations = jdbc.jdbi()
+                .withHandle(h -> h.createQuery(
+                                "SELECT table_name || '.' || column_name AS col, COALESCE(collation_name, '') AS coll"
+                                        + " FROM information_schema.columns WHERE table_schema = :schema"
+                                        + " AND column_name IN"
+                                        + " ('name', 'repository', 'digest', 'manifest_digest', 'child_digest', 'subject_digest')")
                         .bind("schema", database.schema())
                         .map((rs, ctx) -> rs.getString("col") + "=" + rs.getString("coll"))
                         .list());
-    assertThat(collations).hasSize(13).allSatisfy(c -> assertThat(c).endsWith("=C"));
-  }
+        assertThat(collations).hasSize(13).allSatisfy(c -> assertThat(c).endsWith("=C"));
+    }
 }

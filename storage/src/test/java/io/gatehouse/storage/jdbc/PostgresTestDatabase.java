@@ -23,105 +23,111 @@ import org.junit.jupiter.api.Assumptions;
  * or {@code @BeforeEach}, as {@code PostgresMetadataStoreTest} does, to keep the reason visible.)
  */
 public final class PostgresTestDatabase implements AutoCloseable {
-  public static final String URL_ENV = "GATEHOUSE_TEST_PG_URL";
-  public static final String SKIP_ENV = "GATEHOUSE_TEST_SKIP_PG";
-  public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    public static final String URL_ENV = "GATEHOUSE_TEST_PG_URL";
+    public static final String SKIP_ENV = "GATEHOUSE_TEST_SKIP_PG";
+    public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final String jdbcUrl;
-  private final String schema;
+    private final String jdbcUrl;
+    private final String schema;
 
-  private PostgresTestDatabase(String jdbcUrl, String schema) {
-    this.jdbcUrl = jdbcUrl;
-    this.schema = schema;
-  }
-
-  /** The server's JDBC URL (credentials, if any, in the URL). */
-  public static String jdbcUrl() {
-    String url = System.getenv(URL_ENV);
-    return url == null || url.isBlank() ? DEFAULT_URL : url;
-  }
-
-  /**
-   * Creates a fresh schema named {@code gh_<purpose>_<random>}.
-   *
-   * @param purpose a short label (letters, digits, underscores) that shows whose schema it is
-   */
-  public static PostgresTestDatabase create(String purpose) {
-    String url = jdbcUrl();
-    String label = purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-    byte[] random = new byte[5];
-    RANDOM.nextBytes(random);
-    String schema = "gh_" + label.substring(0, Math.min(label.length(), 40)) + "_" + HexFormat.of().formatHex(random);
-    try (Connection c = connect(url);
-        Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + schema);
-    } catch (SQLException e) {
-      String reason =
-          "PostgreSQL at "
-              + redact(url)
-              + " did not answer ("
-              + e.getMessage()
-              + "). Start it, point "
-              + URL_ENV
-              + " at a reachable server, or set "
-              + SKIP_ENV
-              + "=1 to skip the PostgreSQL tests.";
-      if ("1".equals(System.getenv(SKIP_ENV))) {
-        Assumptions.abort("skipped because " + SKIP_ENV + "=1: " + reason);
-      }
-      throw new AssertionError(reason, e);
+    private PostgresTestDatabase(String jdbcUrl, String schema) {
+        this.jdbcUrl = jdbcUrl;
+        this.schema = schema;
     }
-    return new PostgresTestDatabase(url, schema);
-  }
 
-  /** Settings for a store in this schema. */
-  public DatabaseSettings settings() {
-    return new DatabaseSettings(jdbcUrl, "", "", 8, Optional.of(schema));
-  }
-
-  public String schema() {
-    return schema;
-  }
-
-  /** Empties every table of the metadata schema (keeps Flyway's history), for a test that needs a clean slate. */
-  public void truncateMetadataTables() {
-    try (Connection c = connect(jdbcUrl);
-        Statement s = c.createStatement()) {
-      s.execute(
-          "TRUNCATE "
-              + String.join(
-                  ", ",
-                  Stream.of(
-                          "manifest_refs", "tags", "manifests", "blob_links", "repositories", "uploads", "users", "signing_keys")
-                      .map(t -> schema + "." + t)
-                      .toList())
-              + " CASCADE");
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot truncate tables in " + schema, e);
+    /** The server's JDBC URL (credentials, if any, in the URL). */
+    public static String jdbcUrl() {
+        String url = System.getenv(URL_ENV);
+        return url == null || url.isBlank() ? DEFAULT_URL : url;
     }
-  }
 
-  /** Drops the schema and everything in it. */
-  @Override
-  public void close() {
-    try (Connection c = connect(jdbcUrl);
-        Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot drop schema " + schema, e);
+    /**
+     * Creates a fresh schema named {@code gh_<purpose>_<random>}.
+     *
+     * @param purpose a short label (letters, digits, underscores) that shows whose schema it is
+     */
+    public static PostgresTestDatabase create(String purpose) {
+        String url = jdbcUrl();
+        String label = purpose.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        byte[] random = new byte[5];
+        RANDOM.nextBytes(random);
+        String schema = "gh_" + label.substring(0, Math.min(label.length(), 40)) + "_"
+                + HexFormat.of().formatHex(random);
+        try (Connection c = connect(url);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            String reason = "PostgreSQL at "
+                    + redact(url)
+                    + " did not answer ("
+                    + e.getMessage()
+                    + "). Start it, point "
+                    + URL_ENV
+                    + " at a reachable server, or set "
+                    + SKIP_ENV
+                    + "=1 to skip the PostgreSQL tests.";
+            if ("1".equals(System.getenv(SKIP_ENV))) {
+                Assumptions.abort("skipped because " + SKIP_ENV + "=1: " + reason);
+            }
+            throw new AssertionError(reason, e);
+        }
+        return new PostgresTestDatabase(url, schema);
     }
-  }
 
-  private static Connection connect(String url) throws SQLException {
-    var properties = new Properties();
-    properties.setProperty("connectTimeout", "5");
-    properties.setProperty("loginTimeout", "5");
-    return DriverManager.getConnection(url, properties);
-  }
+    /** Settings for a store in this schema. */
+    public DatabaseSettings settings() {
+        return new DatabaseSettings(jdbcUrl, "", "", 8, Optional.of(schema));
+    }
 
-  private static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&]*", "$1***");
-  }
+    public String schema() {
+        return schema;
+    }
+
+    /** Empties every table of the metadata schema (keeps Flyway's history), for a test that needs a clean slate. */
+    public void truncateMetadataTables() {
+        try (Connection c = connect(jdbcUrl);
+                Statement s = c.createStatement()) {
+            s.execute("TRUNCATE "
+                    + String.join(
+                            ", ",
+                            Stream.of(
+                                            "manifest_refs",
+                                            "tags",
+                                            "manifests",
+                                            "blob_links",
+                                            "repositories",
+                                            "uploads",
+                                            "users",
+                                            "signing_keys")
+                                    .map(t -> schema + "." + t)
+                                    .toList())
+                    + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot truncate tables in " + schema, e);
+        }
+    }
+
+    /** Drops the schema and everything in it. */
+    @Override
+    public void close() {
+        try (Connection c = connect(jdbcUrl);
+                Statement s = c.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot drop schema " + schema, e);
+        }
+    }
+
+    private static Connection connect(String url) throws SQLException {
+        var properties = new Properties();
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("loginTimeout", "5");
+        return DriverManager.getConnection(url, properties);
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
 }
