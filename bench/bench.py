@@ -19,6 +19,7 @@ import http.client
 import io
 import json
 import multiprocessing as mp
+import math
 import os
 import platform
 import re
@@ -889,8 +890,9 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         out.append("**VALIDATION RUN: A is a second distribution instance (BENCH_GATEHOUSE_CMD=distribution), "
                    "not Gatehouse. Ratios should be ≈ 1.0; targets do not apply.**")
         out.append("")
-    out.append("Medians of %d interleaved round(s) (A,B then B,A, …); ratio = A / B, except in the "
-               "CPU-per-GB rows (B / A). Both servers run side by side on loopback for the whole run. "
+    out.append("Values are medians of %d interleaved round(s) (A,B then B,A, …). A ratio is the geometric mean "
+               "of the per-round ratios A / B (B / A in the CPU-per-GB rows), which cancels the advantage of "
+               "running first in a round over an even number of rounds. Both servers run side by side on loopback for the whole run. "
                "Data of both servers: %s" % (opts.rounds, data_root_line(fs, data_root)))
     out.append("")
     out.append("| metric | %s | %s | ratio | target | |" % (la, B.kind))
@@ -903,7 +905,7 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
             label = label % opts.connections
         va = med(results[A.label][key])
         vb = med(results[B.label][key])
-        ratio = va / vb if va and vb else None
+        ratio = paired_ratio(results[A.label][key], results[B.label][key]) if va and vb else None
         tgt = "≥ %.1f×" % target if target else "—"
         verdict = ""
         if target and ratio is not None and not validation:
@@ -919,7 +921,8 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
             continue
         ca = med(results[A.label][key], "server_cpu_s_per_gb")
         cb = med(results[B.label][key], "server_cpu_s_per_gb")
-        ratio = cb / ca if ca and cb else None
+        ratio = (paired_ratio(results[A.label][key], results[B.label][key], "server_cpu_s_per_gb", invert=True)
+                 if ca and cb else None)
         if ratio is None:
             ok_all = False
         out.append("| %s: server CPU-s per GB (lower is better) | %s | %s | %s | > 1× = A uses less CPU | %s |" % (
@@ -985,6 +988,32 @@ def fmt_cpu(v):
     return "ERR" if v is None else "%.2f" % v
 
 
+def settle():
+    """Flush dirty pages and pause, so one server's writeback is not billed to the next measurement."""
+    os.sync()
+    time.sleep(1)
+
+
+def paired_ratio(rows_a, rows_b, field="value", invert=False):
+    """Geometric mean of the per-round ratios A/B (B/A if invert).
+
+    Within a round the two servers run back to back, and the one that runs second was seen to be slower
+    on this machine whoever it is. Rounds alternate the order, so over an even number of rounds the
+    geometric mean of the per-round ratios cancels that position effect, which a ratio of medians does not.
+    """
+    if len(rows_a) != len(rows_b) or not rows_a:
+        return None
+    logs = []
+    for ra, rb in zip(rows_a, rows_b):
+        if "error" in ra or "error" in rb:
+            return None
+        va, vb = ra.get(field), rb.get(field)
+        if not va or not vb:
+            return None
+        logs.append(math.log(vb / va if invert else va / vb))
+    return math.exp(sum(logs) / len(logs))
+
+
 def med(rows, field="value"):
     vals = [r.get(field) for r in rows if "error" not in r]
     vals = [v for v in vals if v is not None]
@@ -996,7 +1025,7 @@ def med(rows, field="value"):
 def parse_args(argv):
     p = argparse.ArgumentParser(prog="bench/run", description="Gatehouse vs distribution benchmark")
     p.add_argument("--quick", action="store_true", help="smoke mode: 1 round, short wrk runs, fewer blobs (< 2 min)")
-    p.add_argument("--rounds", type=int, help="interleaved rounds per metric (default 3)")
+    p.add_argument("--rounds", type=int, help="interleaved rounds per metric (default 4; keep it even)")
     p.add_argument("--duration", type=int, help="seconds per wrk run (default 10)")
     p.add_argument("--clients", type=int, default=4, help="concurrent client processes for blob tests (default 4)")
     p.add_argument("--blob-mib", type=int, default=64, help="blob size in MiB (default 64)")
@@ -1019,7 +1048,7 @@ def parse_args(argv):
     p.add_argument("--ready-timeout", type=int, default=120, help="seconds to wait for a server to answer /v2/")
     p.add_argument("--out", default=os.path.join(BENCH_DIR, "results"), help="results directory")
     o = p.parse_args(argv)
-    o.rounds = o.rounds or (1 if o.quick else 3)
+    o.rounds = o.rounds or (1 if o.quick else 4)
     o.duration = o.duration or (3 if o.quick else 10)
     o.blobs_per_client = o.blobs_per_client or (1 if o.quick else 3)
     o.pulls_per_client = o.pulls_per_client or (2 if o.quick else 12)
@@ -1109,6 +1138,7 @@ def main(argv):
             for r in range(opts.rounds):
                 order = servers if r % 2 == 0 else servers[::-1]
                 for s in order:
+                    settle()
                     try:
                         res = run_metric(s, key, opts, states[s.label], opts.duration)
                         per_gb = res.get("server_cpu_s_per_gb")
