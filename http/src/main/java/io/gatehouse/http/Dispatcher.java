@@ -98,6 +98,10 @@ public final class Dispatcher extends Handler.Abstract {
             callback.succeeded();
         } catch (RegistryException e) {
             renderError(request, response, callback, exchange, context, e);
+        } catch (org.eclipse.jetty.io.EofException e) {
+            // The client went away mid-transfer: nothing to answer and nothing wrong on our side.
+            log.debug("connection failed during {} {}", request.getMethod(), path, e);
+            callback.failed(e);
         } catch (Throwable t) {
             log.error("request failed", t);
             renderInternal(request, response, callback, exchange, context);

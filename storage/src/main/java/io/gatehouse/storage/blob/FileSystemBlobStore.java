@@ -312,20 +312,7 @@ public final class FileSystemBlobStore implements BlobStore {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (remaining <= 0) {
-                return -1;
-            }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, remaining)), position);
-            if (n < 0) {
-                remaining = 0;
-                return -1;
-            }
-            position += n;
-            remaining -= n;
-            return n;
+            return len == 0 ? 0 : read(ByteBuffer.wrap(b, off, len));
         }
 
         @Override
