@@ -20,6 +20,7 @@ public final class AdminOnlyAuthorizer implements Authorizer {
             case Principal.User user when ADMIN.equals(user.name()) -> AccessDecision.allow("admin may do everything");
             case Principal.User user when action == Action.AUTHENTICATE -> AccessDecision.allow("authenticated");
             case Principal.User user -> AccessDecision.deny(noRole(action, resource));
+            case Principal.Robot robot -> AccessDecision.deny(noRole(action, resource));
             case Principal.Anonymous anonymous ->
                 AccessDecision.deny("anonymous access is not allowed: " + noRole(action, resource));
         };

@@ -12,6 +12,8 @@ public enum Action {
     DELETE("delete"),
     /** List all repositories (filtered to what the caller may pull). */
     CATALOG("catalog"),
+    /** Manage role bindings, robots and settings within a scope (the admin API). */
+    MANAGE("manage"),
     /** Prove identity only (the /v2/ base endpoint, login). */
     AUTHENTICATE("login");
 

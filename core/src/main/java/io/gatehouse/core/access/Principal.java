@@ -1,7 +1,7 @@
 package io.gatehouse.core.access;
 
-/** Who is calling. Robots and groups join with the access-control work. */
-public sealed interface Principal permits Principal.Anonymous, Principal.User {
+/** Who is calling: nobody, a person, or a robot account (a machine identity with its own narrow rights). */
+public sealed interface Principal permits Principal.Anonymous, Principal.User, Principal.Robot {
 
     /** How the caller proved its identity, for the audit trail. */
     enum AuthMethod {
@@ -27,6 +27,8 @@ public sealed interface Principal permits Principal.Anonymous, Principal.User {
     }
 
     record User(String name, AuthMethod authMethod) implements Principal {}
+
+    record Robot(String name, AuthMethod authMethod) implements Principal {}
 
     Anonymous ANONYMOUS = new Anonymous();
 }
