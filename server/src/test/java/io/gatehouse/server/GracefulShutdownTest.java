@@ -41,6 +41,8 @@ class GracefulShutdownTest {
             // Wait until the server has really started the upload: its staging file exists.
             waitForStagedUpload(dataDir);
             stopped = CompletableFuture.runAsync(server::close);
+            // Only send the rest once shutdown has really begun: the server refuses new connections.
+            awaitConnectionsRefused(server.server().port());
             assertThat(stopped).as("shutdown waits for the upload").isNotCompleted();
             out.write(blob, blob.length / 2, blob.length - blob.length / 2);
             out.flush();
@@ -73,5 +75,17 @@ class GracefulShutdownTest {
             Thread.onSpinWait();
         }
         throw new AssertionError("upload never started");
+    }
+
+    private static void awaitConnectionsRefused(int port) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                Thread.onSpinWait();
+            } catch (java.io.IOException refused) {
+                return;
+            }
+        }
+        throw new AssertionError("the server kept accepting connections after shutdown began");
     }
 }

@@ -122,6 +122,9 @@ class OciApiTest {
         assertThat(other.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("insufficient_scope");
         assertThat(http.withAuthorization("Bearer " + token + "x").get("/v2/").statusCode())
                 .isEqualTo(401);
+        var renewal = bearer.get("/token?service=gatehouse&scope=repository:tok/app:pull,push");
+        assertThat(renewal.statusCode()).as("a token cannot renew itself").isEqualTo(401);
+        assertThat(json(renewal).path("token").isMissingNode()).isTrue();
     }
 
     @Test
@@ -162,6 +165,13 @@ class OciApiTest {
         assertThat(part.headers().firstValue("Content-Range")).contains("bytes 100-199/10000");
         var bad = http.get("/v2/ranged/blobs/" + digest, Map.of("Range", "bytes=20000-"));
         assertThat(bad.statusCode()).isEqualTo(416);
+        assertThat(bad.headers().firstValue("Content-Range")).contains("bytes */10000");
+        assertThat(bad.headers().firstValue("Cache-Control"))
+                .as("errors are not cached")
+                .isEmpty();
+        var ignored = http.get("/v2/ranged/blobs/" + digest, Map.of("Range", "bytes=9-3"));
+        assertThat(ignored.statusCode()).as("a malformed range is ignored").isEqualTo(200);
+        assertThat(ignored.body()).isEqualTo(content);
         var head = http.head("/v2/ranged/blobs/" + digest);
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.headers().firstValueAsLong("Content-Length").orElse(-1)).isEqualTo(10_000);

@@ -40,7 +40,7 @@ public final class UploadService {
 
     /** Bytes hashed so far for an upload, valid while {@code offset} equals the upload's size. */
     private static final class HashState {
-        final MessageDigest sha256 = Digest.Algorithm.SHA256.newHasher();
+        MessageDigest sha256 = Digest.Algorithm.SHA256.newHasher();
         long offset;
     }
 
@@ -81,23 +81,27 @@ public final class UploadService {
         }
         checkLength(session.size(), length);
         var state = hashState(session);
-        long newSize;
         synchronized (state) {
-            newSize = blobs.append(
+            // Hash into a copy: a chunk that fails half way is cut from the staged bytes by the store, and
+            // its bytes must not stay in the running hash either (they would let a wrong digest verify).
+            MessageDigest working = copy(state.sha256);
+            long newSize = blobs.append(
                     uploadId,
                     session.size(),
-                    new BoundedDigestStream(data, state.sha256, maxBlobBytes - session.size()),
+                    new BoundedDigestStream(data, working, maxBlobBytes - session.size()),
                     length);
+            if (length >= 0 && newSize - session.size() != length) {
+                hashStates.remove(uploadId);
+                throw new Invalid(Invalid.Kind.SIZE, "body shorter than Content-Length");
+            }
+            if (!metadata.uploads().advance(uploadId, session.size(), newSize)) {
+                hashStates.remove(uploadId);
+                throw new Conflict("upload was changed concurrently");
+            }
+            state.sha256 = working;
             state.offset = newSize;
+            return new UploadSession(uploadId, repository, newSize, session.startedAt(), clock.instant());
         }
-        if (length >= 0 && newSize - session.size() != length) {
-            throw new Invalid(Invalid.Kind.SIZE, "body shorter than Content-Length");
-        }
-        if (!metadata.uploads().advance(uploadId, session.size(), newSize)) {
-            hashStates.remove(uploadId);
-            throw new Conflict("upload was changed concurrently");
-        }
-        return new UploadSession(uploadId, repository, newSize, session.startedAt(), clock.instant());
     }
 
     /** Appends the final chunk (if any), verifies the digest and commits the blob. */
@@ -195,16 +199,20 @@ public final class UploadService {
         if (algorithm == Digest.Algorithm.SHA256) {
             var state = hashState(session);
             synchronized (state) {
-                try {
-                    return Digest.of(algorithm, ((MessageDigest) state.sha256.clone()).digest());
-                } catch (CloneNotSupportedException e) {
-                    throw new IllegalStateException(e);
-                }
+                return Digest.of(algorithm, copy(state.sha256).digest());
             }
         }
         MessageDigest hasher = algorithm.newHasher();
         rehash(session.id(), hasher);
         return Digest.of(algorithm, hasher.digest());
+    }
+
+    private static MessageDigest copy(MessageDigest digest) {
+        try {
+            return (MessageDigest) digest.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's SHA-256 can be cloned", e);
+        }
     }
 
     private long rehash(String uploadId, MessageDigest hasher) {

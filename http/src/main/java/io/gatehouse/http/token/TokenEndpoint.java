@@ -6,6 +6,8 @@ import io.gatehouse.access.Caller;
 import io.gatehouse.access.Grant;
 import io.gatehouse.access.Scope;
 import io.gatehouse.access.TokenService;
+import io.gatehouse.core.access.Principal;
+import io.gatehouse.core.error.Unauthenticated;
 import io.gatehouse.http.Exchange;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -31,6 +33,10 @@ public final class TokenEndpoint {
 
     public void get(Exchange ex) throws Exception {
         Caller caller = ex.caller();
+        if (caller.principal().authMethod() == Principal.AuthMethod.BEARER) {
+            // A token must not mint its own successor: that would make a stolen short-lived token permanent.
+            throw new Unauthenticated("a token cannot be exchanged for a new one; authenticate with your credentials");
+        }
         Set<Grant> requested = new LinkedHashSet<>(Scope.grantsOf(Scope.parseAll(ex.queryValues("scope"))));
         Set<Grant> granted = decisions.grantable(caller, requested, ex.context());
         var issued = tokens.issue(caller.principal(), granted);

@@ -18,11 +18,18 @@ public final class BlobsHandler {
         var repo = ex.pathParam("name", RepositoryName::parse);
         var digest = ex.pathParam("digest", Digest::parse);
         long size = blobs.size(repo, digest);
+        ByteRange range;
+        try {
+            range = ByteRange.parse(ex.header("Range").orElse(null), size);
+        } catch (Invalid unsatisfiable) {
+            ex.header("Content-Range", "bytes */" + size);
+            throw unsatisfiable;
+        }
+        // Set only on success: error responses must not carry a year-long cache lifetime.
         ex.header("Docker-Content-Digest", digest.toString())
                 .header("ETag", "\"" + digest + "\"")
                 .header("Accept-Ranges", "bytes")
                 .header("Cache-Control", "max-age=31536000");
-        ByteRange range = ByteRange.parse(ex.header("Range").orElse(null), size);
         if (range == null) {
             ex.sendStream(
                     200,
@@ -46,48 +53,52 @@ public final class BlobsHandler {
         ex.send(202);
     }
 
-    /** A single satisfiable byte range; multi-range requests are refused. */
+    /**
+     * A single byte range (RFC 9110). A header that is malformed, not in bytes, or asks for several ranges is
+     * ignored and the whole blob is sent; a well-formed range wholly beyond the end is unsatisfiable (416).
+     */
     record ByteRange(long start, long end) {
         long length() {
             return end - start + 1;
         }
 
-        /** Null when there is no Range header (send everything). */
+        /** Null when the whole blob should be sent. */
         static ByteRange parse(String header, long size) {
-            if (header == null) {
+            if (header == null || !header.startsWith("bytes=") || header.indexOf(',') >= 0) {
                 return null;
-            }
-            if (!header.startsWith("bytes=") || header.indexOf(',') >= 0) {
-                throw unsatisfiable(size);
             }
             String spec = header.substring(6).trim();
             int dash = spec.indexOf('-');
             if (dash < 0) {
-                throw unsatisfiable(size);
+                return null;
             }
+            long start;
+            long end;
             try {
                 String first = spec.substring(0, dash).trim();
                 String last = spec.substring(dash + 1).trim();
-                long start;
-                long end;
                 if (first.isEmpty()) {
                     long suffix = Long.parseLong(last);
-                    if (suffix <= 0) {
+                    if (suffix < 0) {
+                        return null;
+                    }
+                    if (suffix == 0 || size == 0) {
                         throw unsatisfiable(size);
                     }
-                    start = Math.max(0, size - suffix);
-                    end = size - 1;
-                } else {
-                    start = Long.parseLong(first);
-                    end = last.isEmpty() ? size - 1 : Math.min(Long.parseLong(last), size - 1);
+                    return new ByteRange(Math.max(0, size - suffix), size - 1);
                 }
-                if (start < 0 || start >= size || end < start) {
-                    throw unsatisfiable(size);
-                }
-                return new ByteRange(start, end);
+                start = Long.parseLong(first);
+                end = last.isEmpty() ? Long.MAX_VALUE : Long.parseLong(last);
             } catch (NumberFormatException e) {
+                return null;
+            }
+            if (start < 0 || end < start) {
+                return null;
+            }
+            if (start >= size) {
                 throw unsatisfiable(size);
             }
+            return new ByteRange(start, Math.min(end, size - 1));
         }
 
         private static Invalid unsatisfiable(long size) {
