@@ -1,5 +1,12 @@
 package io.gatehouse.access.policy;
 
+import io.gatehouse.core.access.policy.AccessPolicy;
+import io.gatehouse.core.access.policy.DenyRule;
+import io.gatehouse.core.access.policy.ProjectSettings;
+import io.gatehouse.core.access.policy.RobotAccount;
+import io.gatehouse.core.access.policy.Role;
+import io.gatehouse.core.access.policy.RoleBinding;
+import io.gatehouse.core.access.policy.Subject;
 import io.gatehouse.core.model.RepositoryName;
 import java.util.ArrayList;
 import java.util.HashMap;

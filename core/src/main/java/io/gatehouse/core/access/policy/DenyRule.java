@@ -1,4 +1,4 @@
-package io.gatehouse.access.policy;
+package io.gatehouse.core.access.policy;
 
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.model.RepositoryName;

@@ -1,4 +1,4 @@
-package io.gatehouse.access.policy;
+package io.gatehouse.core.access.policy;
 
 /** Who a role binding or a deny-rule exemption names. */
 public sealed interface Subject permits Subject.User, Subject.Group, Subject.Robot {
