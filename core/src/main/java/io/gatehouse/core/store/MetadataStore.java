@@ -1,5 +1,6 @@
 package io.gatehouse.core.store;
 
+import io.gatehouse.core.access.policy.AccessStore;
 import io.gatehouse.core.model.Descriptor;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.RepositoryName;
@@ -29,6 +30,9 @@ public interface MetadataStore extends AutoCloseable {
     Users users();
 
     SigningKeys signingKeys();
+
+    /** Access control: projects, groups, role bindings, custom roles, robots, deny rules, repository labels. */
+    AccessStore access();
 
     /** True if the database answers. */
     boolean isHealthy();

@@ -2,6 +2,7 @@ package io.gatehouse.storage.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.gatehouse.core.access.policy.AccessStore;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.store.MetadataStore;
 import java.sql.Connection;
@@ -77,6 +78,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final UploadSessions uploads;
     private final Users users;
     private final SigningKeys signingKeys;
+    private final AccessStore access;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -97,6 +99,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.uploads = new JdbcUploadSessions(database, clock);
         this.users = new JdbcUsers(database);
         this.signingKeys = new JdbcSigningKeys(database);
+        this.access = new JdbcAccessStore(database, clock);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -104,7 +107,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         return open(settings, Clock.systemUTC());
     }
 
-    /** As {@link #open(DatabaseSettings)}, stamping rows (links, tags, upload progress) with {@code clock}. */
+    /** As {@link #open(DatabaseSettings)}, stamping rows (links, tags, upload progress, projects, role bindings) with {@code clock}. */
     public static JdbcMetadataStore open(DatabaseSettings settings, Clock clock) {
         if (settings.isH2()) {
             settings = new DatabaseSettings(
@@ -274,6 +277,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public SigningKeys signingKeys() {
         return signingKeys;
+    }
+
+    @Override
+    public AccessStore access() {
+        return access;
     }
 
     @Override

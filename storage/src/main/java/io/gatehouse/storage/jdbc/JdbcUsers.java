@@ -21,17 +21,22 @@ final class JdbcUsers implements MetadataStore.Users {
                 .findOne());
     }
 
+    /** Creates the user; false if the name is taken by a user or a robot (one namespace, see {@link PrincipalNames}). */
     @Override
     public boolean create(UserRecord user) {
         return db.write(
-                        h -> h.createUpdate(
-                                        "INSERT INTO users (username, password_hash, created_at) VALUES (:username, :hash, :createdAt)"
-                                                + " ON CONFLICT DO NOTHING")
-                                .bind("username", user.username())
-                                .bind("hash", user.passwordHash())
-                                .bind("createdAt", Database.timestamp(user.createdAt()))
-                                .execute(),
-                        n -> n > 0)
-                > 0;
+                h -> {
+                    if (!PrincipalNames.claim(h, user.username(), PrincipalNames.USER)) {
+                        return false;
+                    }
+                    h.createUpdate(
+                                    "INSERT INTO users (username, password_hash, created_at) VALUES (:username, :hash, :createdAt)")
+                            .bind("username", user.username())
+                            .bind("hash", user.passwordHash())
+                            .bind("createdAt", Database.timestamp(user.createdAt()))
+                            .execute();
+                    return true;
+                },
+                created -> created);
     }
 }

@@ -63,7 +63,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .bind("schema", database.schema())
                         .mapTo(Long.class)
                         .one());
-        assertThat(tables).isEqualTo(9); // eight tables and Flyway's history
+        assertThat(tables).isEqualTo(17); // eight tables, eight for access control and Flyway's history
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */
@@ -79,6 +79,6 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .bind("schema", database.schema())
                         .map((rs, ctx) -> rs.getString("col") + "=" + rs.getString("coll"))
                         .list());
-        assertThat(collations).hasSize(13).allSatisfy(c -> assertThat(c).endsWith("=C"));
+        assertThat(collations).hasSize(18).allSatisfy(c -> assertThat(c).endsWith("=C"));
     }
 }

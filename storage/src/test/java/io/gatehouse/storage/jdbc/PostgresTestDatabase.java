@@ -100,7 +100,15 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "repositories",
                                             "uploads",
                                             "users",
-                                            "signing_keys")
+                                            "signing_keys",
+                                            "projects",
+                                            "group_members",
+                                            "role_bindings",
+                                            "custom_roles",
+                                            "robots",
+                                            "principals",
+                                            "deny_rules",
+                                            "repository_labels")
                                     .map(t -> schema + "." + t)
                                     .toList())
                     + " CASCADE");

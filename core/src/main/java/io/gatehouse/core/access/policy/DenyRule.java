@@ -22,7 +22,7 @@ public record DenyRule(
         String id, Set<Action> actions, String repositoryPattern, Map<String, String> labels, Set<Subject> exempt) {
     public DenyRule {
         Objects.requireNonNull(id, "id");
-        actions = Set.copyOf(EnumSet.copyOf(actions));
+        actions = actions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(actions));
         repositoryPattern = repositoryPattern == null ? "" : repositoryPattern;
         labels = Map.copyOf(labels);
         exempt = Set.copyOf(exempt);

@@ -18,7 +18,7 @@ public record RobotAccount(
     public RobotAccount {
         Objects.requireNonNull(name, "name");
         scopes = List.copyOf(scopes);
-        actions = Set.copyOf(EnumSet.copyOf(actions));
+        actions = actions.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(actions));
         expiresAt = expiresAt == null ? Optional.empty() : expiresAt;
     }
 
