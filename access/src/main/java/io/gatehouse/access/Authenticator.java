@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -45,6 +46,7 @@ public final class Authenticator {
     private static final String MALFORMED = "malformed authorization header";
 
     private final MetadataStore.Users users;
+    private final Function<String, Optional<String>> robotSecretHashes;
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final SecretKeySpec cacheKey;
@@ -52,12 +54,26 @@ public final class Authenticator {
     private final String decoyHash;
 
     public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens) {
-        this(users, hasher, tokens, Clock.systemUTC());
+        this(users, name -> Optional.empty(), hasher, tokens, Clock.systemUTC());
     }
 
-    /** @param clock drives the expiry of remembered password checks */
     public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens, Clock clock) {
+        this(users, name -> Optional.empty(), hasher, tokens, clock);
+    }
+
+    /**
+     * @param robotSecretHashes the stored secret hash of a robot account by name (robots and users share one
+     *     name space, so a name is tried as a user first)
+     * @param clock drives the expiry of remembered password checks
+     */
+    public Authenticator(
+            MetadataStore.Users users,
+            Function<String, Optional<String>> robotSecretHashes,
+            PasswordHasher hasher,
+            TokenService tokens,
+            Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
+        this.robotSecretHashes = Objects.requireNonNull(robotSecretHashes, "robotSecretHashes");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(clock, "clock");
@@ -117,19 +133,31 @@ public final class Authenticator {
             String username = new String(decoded, 0, colon);
             password = Arrays.copyOfRange(decoded, colon + 1, decoded.length);
             String cacheEntry = cacheEntryFor(username, password);
-            if (username.equals(verifiedPasswords.getIfPresent(cacheEntry))) {
+            String remembered = verifiedPasswords.getIfPresent(cacheEntry);
+            if (("user:" + username).equals(remembered)) {
                 return Caller.withPassword(username);
             }
+            if (("robot:" + username).equals(remembered)) {
+                return Caller.robotWithSecret(username);
+            }
             Optional<UserRecord> user = users.find(username);
-            if (user.isEmpty()) {
-                hasher.verify(password, decoyHash); // the same work as for a real user: no enumeration by timing
-                throw new Unauthenticated(BAD_PASSWORD);
+            if (user.isPresent()) {
+                if (!hasher.verify(password, user.get().passwordHash())) {
+                    throw new Unauthenticated(BAD_PASSWORD);
+                }
+                verifiedPasswords.put(cacheEntry, "user:" + username);
+                return Caller.withPassword(username);
             }
-            if (!hasher.verify(password, user.get().passwordHash())) {
-                throw new Unauthenticated(BAD_PASSWORD);
+            Optional<String> robotHash = robotSecretHashes.apply(username);
+            if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {
+                // Revocation and expiry are checked by the authorizer on every request, not here.
+                verifiedPasswords.put(cacheEntry, "robot:" + username);
+                return Caller.robotWithSecret(username);
             }
-            verifiedPasswords.put(cacheEntry, username);
-            return Caller.withPassword(username);
+            if (robotHash.isEmpty()) {
+                hasher.verify(password, decoyHash); // the same work as for a real account: no enumeration by timing
+            }
+            throw new Unauthenticated(BAD_PASSWORD);
         } finally {
             Arrays.fill(decoded, '\0');
             if (password != null) {

@@ -18,6 +18,11 @@ public record Caller(Principal principal, Grants grants) {
         return new Caller(new Principal.User(username, Principal.AuthMethod.BASIC), Grants.ALL);
     }
 
+    /** A robot that proved itself with its secret: limited only by its own rights. */
+    public static Caller robotWithSecret(String name) {
+        return new Caller(new Principal.Robot(name, Principal.AuthMethod.BASIC), Grants.ALL);
+    }
+
     /** The bearer of a verified token: limited to the token's grants. */
     public static Caller withToken(VerifiedToken token) {
         return new Caller(token.principal(), Grants.only(token.grants()));

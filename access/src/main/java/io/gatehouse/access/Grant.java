@@ -21,6 +21,7 @@ public record Grant(Resource resource, Action action) {
         return switch (resource) {
             case Resource.Repository r -> action == Action.PULL || action == Action.PUSH || action == Action.DELETE;
             case Resource.Registry r -> action == Action.CATALOG;
+            case Resource.Project p -> false; // project management is never delegated to a token
         };
     }
 

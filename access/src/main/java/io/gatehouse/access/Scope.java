@@ -72,6 +72,7 @@ public record Scope(Resource resource, Set<Action> actions) {
         return switch (resource) {
             case Resource.Repository r -> r.name().value();
             case Resource.Registry r -> CATALOG;
+            case Resource.Project p -> p.name();
         };
     }
 

@@ -39,6 +39,10 @@ import java.util.Set;
  */
 public final class TokenService {
     static final String ACCESS_CLAIM = "access";
+    /** Marks tokens of robot accounts, so their bearer is decided as the robot, not as a user of that name. */
+    static final String KIND_CLAIM = "gatehouse_kind";
+
+    static final String ROBOT_KIND = "robot";
     private static final int MAX_TOKEN_LENGTH = 8 * 1024;
     private static final int CACHE_SIZE = 10_000;
 
@@ -89,8 +93,10 @@ public final class TokenService {
                 .expirationTime(Date.from(expiresAt))
                 .jwtID(newTokenId())
                 .claim(ACCESS_CLAIM, accessClaim(grants));
-        if (principal instanceof Principal.User user) {
-            claims.subject(user.name());
+        switch (principal) {
+            case Principal.User user -> claims.subject(user.name());
+            case Principal.Robot robot -> claims.subject(robot.name()).claim(KIND_CLAIM, ROBOT_KIND);
+            case Principal.Anonymous anonymous -> {}
         }
         SigningKeyRing.SigningKey key = keys.signingKey();
         JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256)
@@ -174,6 +180,8 @@ public final class TokenService {
             principal = Principal.ANONYMOUS;
         } else if (subject.isBlank()) {
             return Optional.empty();
+        } else if (ROBOT_KIND.equals(claims.getClaim(KIND_CLAIM))) {
+            principal = new Principal.Robot(subject, Principal.AuthMethod.BEARER);
         } else {
             principal = new Principal.User(subject, Principal.AuthMethod.BEARER);
         }

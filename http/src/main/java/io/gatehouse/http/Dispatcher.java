@@ -8,6 +8,7 @@ import io.gatehouse.access.RequestContext;
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Resource;
 import io.gatehouse.core.error.Denied;
+import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.error.NotFound;
 import io.gatehouse.core.error.RegistryException;
 import io.gatehouse.core.error.Unauthenticated;
@@ -193,8 +194,20 @@ public final class Dispatcher extends Handler.Abstract {
     }
 
     private static Optional<Resource> resourceOf(Exchange exchange, Map<String, String> params) {
-        return params.containsKey("name")
-                ? Optional.of(Resource.repository(exchange.pathParam("name", RepositoryName::parse)))
-                : Optional.empty();
+        if (params.containsKey("name")) {
+            return Optional.of(Resource.repository(exchange.pathParam("name", RepositoryName::parse)));
+        }
+        if (params.containsKey("project")) {
+            return Optional.of(new Resource.Project(exchange.pathParam("project", Dispatcher::projectName)));
+        }
+        return Optional.empty();
+    }
+
+    /** A project name is one repository-name component: the first segment of the repositories it owns. */
+    public static String projectName(String value) {
+        if (value == null || value.contains("/")) {
+            throw new Invalid(Invalid.Kind.NAME, "invalid project name");
+        }
+        return RepositoryName.parse(value).value();
     }
 }

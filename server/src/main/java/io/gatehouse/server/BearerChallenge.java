@@ -41,7 +41,7 @@ final class BearerChallenge implements Dispatcher.Challenge {
         if (action == Action.CATALOG) {
             return Optional.of(Scope.catalog());
         }
-        if (resource.isEmpty() || action == Action.AUTHENTICATE) {
+        if (resource.isEmpty() || action == Action.AUTHENTICATE || resource.get() instanceof Resource.Project) {
             return Optional.empty();
         }
         return Optional.of(

@@ -1,11 +1,13 @@
 package io.gatehouse.server;
 
 import io.gatehouse.access.AccessDecisionPoint;
-import io.gatehouse.access.AdminOnlyAuthorizer;
 import io.gatehouse.access.Authenticator;
 import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
+import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventBus;
 import io.gatehouse.core.registry.BlobService;
@@ -18,6 +20,7 @@ import io.gatehouse.http.JsonErrorHandler;
 import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
+import io.gatehouse.http.admin.AdminHandler;
 import io.gatehouse.http.token.TokenEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
 import io.gatehouse.oci.http.DiscoveryHandler;
@@ -96,8 +99,13 @@ public final class GatehouseServer implements AutoCloseable {
                     new TokenSettings(
                             config.auth().issuer(), config.auth().service(), ttl, TokenSettings.DEFAULT_CLOCK_SKEW),
                     clock);
-            var authenticator = new Authenticator(metadata.users(), hasher, tokens);
-            var decisions = new AccessDecisionPoint(new AdminOnlyAuthorizer(), events);
+            var authenticator = new Authenticator(
+                    metadata.users(),
+                    name -> metadata.access().robotRecord(name).map(RobotRecord::secretHash),
+                    hasher,
+                    tokens,
+                    clock);
+            var decisions = new AccessDecisionPoint(new RoleBasedAuthorizer(metadata.access(), clock), events);
 
             var uploads = new UploadService(
                     blobs, metadata, events, clock, config.limits().maxBlobBytes());
@@ -136,6 +144,15 @@ public final class GatehouseServer implements AutoCloseable {
                     Route.get("/healthz", null, ops::healthz),
                     Route.get("/readyz", null, ops::readyz),
                     Route.get("/metrics", null, ops::metrics));
+            var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, clock);
+            var api = new Dispatcher(
+                    "/api/",
+                    new AdminHandler(administration).routes(),
+                    authenticator,
+                    decisions,
+                    errors,
+                    challenge,
+                    traffic);
             var system = new Dispatcher("/", systemRoutes, authenticator, decisions, errors, challenge, traffic);
 
             var threads = new QueuedThreadPool(200, 8);
@@ -144,7 +161,7 @@ public final class GatehouseServer implements AutoCloseable {
             this.jetty = new Server(threads);
             this.connector = connector(jetty, config);
             jetty.addConnector(connector);
-            var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, system);
+            var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, api, system);
             jetty.setHandler(new GracefulHandler(new ObservabilityHandler(sequence, registry)));
             jetty.setErrorHandler(new JsonErrorHandler());
             jetty.setStopTimeout(ConfigValidator.duration(

@@ -1,12 +1,11 @@
 package io.gatehouse.server;
 
 import io.gatehouse.access.AdminBootstrap;
-import io.gatehouse.access.PasswordHasher;
+import io.gatehouse.server.cli.AdminCommands;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -20,7 +19,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Gatehouse: a secure OCI artifact registry.",
-        subcommands = {Main.Serve.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            Main.Serve.class,
+            AdminCommands.User.class,
+            AdminCommands.Project.class,
+            AdminCommands.Role.class,
+            AdminCommands.Robot.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main {
 
     public static void main(String[] args) {
@@ -30,7 +36,7 @@ public final class Main {
     }
 
     private static int handleError(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        if (e instanceof ConfigException) {
+        if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
             cmd.getErr().println("gatehouse: " + e.getMessage());
             return 2;
         }
@@ -79,15 +85,14 @@ public final class Main {
             GatehouseConfig cfg = ConfigLoader.load(config, System.getenv(), flags);
             var server = new GatehouseServer(cfg);
             try {
-                var bootstrap = new AdminBootstrap(
-                        server.metadata().users(), new PasswordHasher(), Path.of(cfg.dataDir()), Clock.systemUTC());
-                if (bootstrap.ensureAdmin(System.getenv(AdminBootstrap.PASSWORD_ENV))
-                        instanceof AdminBootstrap.Result.CreatedWithGeneratedPassword(String password, Path file)) {
-                    // Printed once, on stdout only (never through the logger), as the operator's only copy besides the
-                    // 0600 file.
-                    System.out.println("Created user 'admin' with generated password: " + password
-                            + "\n(also written to " + file + ", mode 0600)");
-                }
+                FirstStart.ensureAdmin(
+                                server.metadata(), Path.of(cfg.dataDir()), System.getenv(AdminBootstrap.PASSWORD_ENV))
+                        .ifPresent(generated ->
+                                // Printed once, on stdout only (never through the logger): the operator's only copy
+                                // besides the 0600 file.
+                                System.out.println(
+                                        "Created user 'admin' with generated password: " + generated.password()
+                                                + "\n(also written to " + generated.passwordFile() + ", mode 0600)"));
                 server.start();
             } catch (Exception e) {
                 server.close();

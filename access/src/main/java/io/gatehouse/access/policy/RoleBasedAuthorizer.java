@@ -37,6 +37,7 @@ public final class RoleBasedAuthorizer implements Authorizer {
     public AccessDecision decide(Principal principal, Action action, Resource resource) {
         return switch (resource) {
             case Resource.Registry registry -> decideRegistry(principal, action);
+            case Resource.Project(String project) -> decideProject(principal, action, project);
             case Resource.Repository(RepositoryName repository) -> decideRepository(principal, action, repository);
         };
     }
@@ -55,6 +56,23 @@ public final class RoleBasedAuthorizer implements Authorizer {
                         : AccessDecision.deny("only a system admin manages the registry");
             default -> AccessDecision.deny(action.scopeName() + " applies to repositories, not the registry");
         };
+    }
+
+    /** Managing a project (settings, bindings, robots): a user whose role on the project or registry grants it. */
+    private AccessDecision decideProject(Principal principal, Action action, String project) {
+        if (!(principal instanceof Principal.User user)) {
+            return principal instanceof Principal.Anonymous
+                    ? AccessDecision.deny("authentication required")
+                    : AccessDecision.deny("robots do not manage projects");
+        }
+        for (RoleBinding binding : policy.bindings(userSubjects(user.name()))) {
+            boolean covers = binding.scope() instanceof BindingScope.System
+                    || binding.scope().equals(new BindingScope.Project(project));
+            if (covers && role(binding.role()).map(r -> r.grants(action)).orElse(false)) {
+                return AccessDecision.allow("role " + binding.role() + " on " + describe(binding.scope()));
+            }
+        }
+        return AccessDecision.deny("no role grants " + action.scopeName() + " on project:" + project);
     }
 
     private AccessDecision decideRepository(Principal principal, Action action, RepositoryName repository) {

@@ -144,6 +144,33 @@ class RoleBasedAuthorizerTest {
     }
 
     @Test
+    void projectManagementNeedsAnAdminRoleOnTheProjectOrRegistry() {
+        var teama = new Resource.Project("teama");
+        assertThat(AUTHORIZER.decide(principal("padmin"), Action.MANAGE, teama).allowed())
+                .isTrue();
+        assertThat(AUTHORIZER.decide(principal("root"), Action.MANAGE, teama).allowed())
+                .isTrue();
+        assertThat(AUTHORIZER.decide(principal("writer"), Action.MANAGE, teama).allowed())
+                .isFalse();
+        assertThat(AUTHORIZER
+                        .decide(principal("padmin"), Action.MANAGE, new Resource.Project("teamb"))
+                        .allowed())
+                .isFalse();
+        assertThat(AUTHORIZER
+                        .decide(principal("robot:ci-push"), Action.MANAGE, teama)
+                        .allowed())
+                .isFalse();
+        assertThat(AUTHORIZER
+                        .decide(principal("anonymous"), Action.MANAGE, teama)
+                        .allowed())
+                .isFalse();
+        assertThat(AUTHORIZER
+                        .decide(principal("repowriter"), Action.MANAGE, teama)
+                        .allowed())
+                .isFalse();
+    }
+
+    @Test
     void denyRulesNameThemselvesInTheReason() {
         var d = AUTHORIZER.decide(principal("root"), Action.DELETE, Resource.repository(repo("teama/prodapp")));
         assertThat(d.reason()).contains("no-delete-in-production");

@@ -7,7 +7,8 @@ public final class NotFound extends RegistryException {
         MANIFEST,
         REPOSITORY,
         UPLOAD,
-        ROUTE
+        ROUTE,
+        PROJECT
     }
 
     private final Kind kind;

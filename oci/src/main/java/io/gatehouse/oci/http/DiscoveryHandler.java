@@ -1,5 +1,7 @@
 package io.gatehouse.oci.http;
 
+import io.gatehouse.core.access.Action;
+import io.gatehouse.core.access.Resource;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.model.RepositoryName;
@@ -33,8 +35,13 @@ public final class DiscoveryHandler {
         ex.sendJson(200, body);
     }
 
+    /** Lists only the repositories the caller may pull; each check is an audited decision. */
     public void catalog(Exchange ex) throws Exception {
-        List<RepositoryName> repos = Paging.page(ex, RepositoryName::parse, manifests::catalog, "/v2/_catalog");
+        List<RepositoryName> repos = Paging.page(
+                ex,
+                RepositoryName::parse,
+                Paging.filtered(manifests::catalog, repo -> ex.isAllowed(Action.PULL, Resource.repository(repo))),
+                "/v2/_catalog");
         ex.sendJson(
                 200,
                 Map.of("repositories", repos.stream().map(RepositoryName::value).toList()));

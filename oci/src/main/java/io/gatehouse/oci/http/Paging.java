@@ -30,4 +30,29 @@ final class Paging {
         }
         return items;
     }
+
+    /**
+     * A fetch that keeps only entries passing {@code keep}, reading further pages until it has {@code limit}
+     * entries or the store runs out, so filtered listings still page correctly.
+     */
+    static <T> BiFunction<Optional<T>, Integer, List<T>> filtered(
+            BiFunction<Optional<T>, Integer, List<T>> fetch, java.util.function.Predicate<T> keep) {
+        return (after, limit) -> {
+            List<T> kept = new java.util.ArrayList<>();
+            Optional<T> cursor = after;
+            while (kept.size() < limit) {
+                List<T> batch = fetch.apply(cursor, limit);
+                for (T item : batch) {
+                    if (kept.size() < limit && keep.test(item)) {
+                        kept.add(item);
+                    }
+                }
+                if (batch.size() < limit) {
+                    break;
+                }
+                cursor = Optional.of(batch.get(batch.size() - 1));
+            }
+            return kept;
+        };
+    }
 }

@@ -1,13 +1,11 @@
 package io.gatehouse.server.testing;
 
-import io.gatehouse.access.AdminBootstrap;
-import io.gatehouse.access.PasswordHasher;
+import io.gatehouse.server.FirstStart;
 import io.gatehouse.server.GatehouseServer;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -38,8 +36,7 @@ public final class TestServer implements AutoCloseable {
         GatehouseConfig config = ConfigLoader.load(null, Map.of(), flags);
         var server = new GatehouseServer(config);
         try {
-            new AdminBootstrap(server.metadata().users(), new PasswordHasher(), dataDir, Clock.systemUTC())
-                    .ensureAdmin(ADMIN_PASSWORD);
+            FirstStart.ensureAdmin(server.metadata(), dataDir, ADMIN_PASSWORD);
             server.start();
         } catch (Exception e) {
             server.close();
