@@ -90,6 +90,11 @@ public final class Dispatcher extends Handler.Abstract {
             Optional<Resource> resource = resourceOf(exchange, matched.params);
             AuthorizationDecision decision =
                     decisions.decide(caller, route.action(), resource.orElse(Resource.REGISTRY), context);
+            if (!decision.allowed() && route.alternative() != null) {
+                var alternative =
+                        decisions.decide(caller, route.alternative(), resource.orElse(Resource.REGISTRY), context);
+                decision = alternative.allowed() ? alternative : decision;
+            }
             if (!decision.allowed()) {
                 refuse(exchange, caller, resource, route.action(), decision);
                 callback.succeeded();

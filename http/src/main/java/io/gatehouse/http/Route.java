@@ -16,7 +16,22 @@ import java.util.regex.Pattern;
  * action marks an endpoint whose handler asks the decision point itself (the token endpoint).
  */
 public record Route(
-        String method, String template, Action action, RouteHandler handler, Pattern pattern, List<String> params) {
+        String method,
+        String template,
+        Action action,
+        Action alternative,
+        RouteHandler handler,
+        Pattern pattern,
+        List<String> params) {
+
+    /**
+     * This route also admits callers who may do {@code other}. Used for blob existence checks (HEAD), which
+     * every push client makes before uploading: a push-only robot must be able to ask whether a layer is
+     * already there, without being able to read it.
+     */
+    public Route orAllowing(Action other) {
+        return new Route(method, template, action, other, handler, pattern, params);
+    }
 
     public static Route get(String template, Action action, RouteHandler handler) {
         return of("GET", template, action, handler);
@@ -56,7 +71,8 @@ public record Route(
             last = m.end();
         }
         regex.append(Pattern.quote(template.substring(last))).append('$');
-        return new Route(method, template, action, handler, Pattern.compile(regex.toString()), List.copyOf(params));
+        return new Route(
+                method, template, action, null, handler, Pattern.compile(regex.toString()), List.copyOf(params));
     }
 
     /** The path parameters if the path matches this route's template. */

@@ -117,6 +117,9 @@ class AdminCommandsTest {
         assertThat(json(pull.body()).path("errors").path(0).path("message").asText())
                 .contains("may not pull");
         assertThat(robot.delete(blob).statusCode()).isEqualTo(403);
+        assertThat(robot.head(blob).statusCode())
+                .as("push clients ask whether a layer exists before uploading it")
+                .isEqualTo(200);
         assertThat(push(robot, "teamb/app", "elsewhere")).isEqualTo(403);
         assertThat(as(name, secret + "x").get("/v2/").statusCode()).isEqualTo(401);
 

@@ -26,7 +26,7 @@ public final class OciRoutes {
                 put("/v2/{name+}/blobs/uploads/{uuid}", Action.PUSH, uploads::finish),
                 delete("/v2/{name+}/blobs/uploads/{uuid}", Action.PUSH, uploads::cancel),
                 get("/v2/{name+}/blobs/{digest}", Action.PULL, blobs::get),
-                head("/v2/{name+}/blobs/{digest}", Action.PULL, blobs::get),
+                head("/v2/{name+}/blobs/{digest}", Action.PULL, blobs::get).orAllowing(Action.PUSH),
                 delete("/v2/{name+}/blobs/{digest}", Action.DELETE, blobs::delete),
                 get("/v2/{name+}/manifests/{reference}", Action.PULL, manifests::get),
                 head("/v2/{name+}/manifests/{reference}", Action.PULL, manifests::get),

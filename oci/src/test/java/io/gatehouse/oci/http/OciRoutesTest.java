@@ -43,6 +43,13 @@ class OciRoutesTest {
         Map<String, Action> actual = new LinkedHashMap<>();
         ROUTES.forEach(r -> actual.put(r.method() + " " + r.template(), r.action()));
         assertThat(actual).containsExactlyEntriesOf(expected);
+        Map<String, Action> alternatives = new LinkedHashMap<>();
+        ROUTES.stream()
+                .filter(r -> r.alternative() != null)
+                .forEach(r -> alternatives.put(r.method() + " " + r.template(), r.alternative()));
+        assertThat(alternatives)
+                .as("only the blob existence check also admits pushers")
+                .containsExactly(Map.entry("HEAD /v2/{name+}/blobs/{digest}", Action.PUSH));
     }
 
     @Test

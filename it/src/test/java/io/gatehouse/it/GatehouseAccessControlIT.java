@@ -1,0 +1,98 @@
+package io.gatehouse.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.access.PasswordHasher;
+import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.core.access.Action;
+import io.gatehouse.core.access.policy.Subject;
+import io.gatehouse.server.testing.TestServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Access control with the real skopeo: a push-only CI robot pushes but cannot pull, a pull-only cluster
+ * robot pulls but cannot push, and a reader is refused a push.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatehouseAccessControlIT {
+    private TestServer server;
+    private Skopeo skopeo;
+    private Path work;
+    private AccessAdministration.CreatedRobot ci;
+    private AccessAdministration.CreatedRobot cluster;
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        Skopeo.skipReasonIfMissing().ifPresent(org.junit.jupiter.api.Assumptions::abort);
+        work = dir;
+        server = TestServer.start(dir.resolve("data"));
+        skopeo = Skopeo.create(dir.resolve("skopeo-home"));
+        var admin = new AccessAdministration(
+                server.server().metadata().users(),
+                server.server().metadata().access(),
+                new PasswordHasher(),
+                Clock.systemUTC());
+        admin.createProject("teama", false);
+        admin.createUser("reader", "reader-password-1".toCharArray());
+        admin.grant("reader", "teama", Optional.empty(), new Subject.User("reader"));
+        ci = admin.createRobot("teama", "ci", EnumSet.of(Action.PUSH), Optional.empty(), "admin");
+        cluster = admin.createRobot("teama", "cluster", EnumSet.of(Action.PULL), Optional.empty(), "admin");
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private String ref(String repository, String tag) {
+        return "docker://" + server.hostPort() + "/" + repository + ":" + tag;
+    }
+
+    @Test
+    void pushOnlyRobotPushesPullOnlyRobotPullsAndNeitherCrosses() {
+        var layout = OciImageBuilder.create(work.resolve("layout"), 4242);
+        layout.image("v1", "amd64", 2);
+        var ciCreds = new Skopeo.Credentials(ci.loginName(), ci.secret());
+        var clusterCreds = new Skopeo.Credentials(cluster.loginName(), cluster.secret());
+
+        skopeo.copy(layout.ociReference("v1"), null, ref("teama/app", "v1"), ciCreds)
+                .orThrow();
+
+        var ciPull = skopeo.inspect(ref("teama/app", "v1"), ciCreds);
+        assertThat(ciPull.succeeded()).as("a push-only robot cannot pull").isFalse();
+
+        skopeo.copy(ref("teama/app", "v1"), clusterCreds, "oci:" + work.resolve("pulled") + ":v1", null)
+                .orThrow();
+
+        var clusterPush = skopeo.copy(layout.ociReference("v1"), null, ref("teama/other", "v1"), clusterCreds);
+        assertThat(clusterPush.succeeded()).as("a pull-only robot cannot push").isFalse();
+    }
+
+    @Test
+    void readerIsRefusedAPushButPulls() {
+        var layout = OciImageBuilder.create(work.resolve("layout-reader"), 777);
+        layout.image("v1", "amd64", 1);
+        var readerCreds = new Skopeo.Credentials("reader", "reader-password-1");
+        var push = skopeo.copy(layout.ociReference("v1"), null, ref("teama/reader", "v1"), readerCreds);
+        assertThat(push.succeeded()).isFalse();
+        assertThat(push.stderr()).containsIgnoringCase("denied");
+        skopeo.copy(
+                        layout.ociReference("v1"),
+                        null,
+                        ref("teama/reader", "v1"),
+                        new Skopeo.Credentials(ci.loginName(), ci.secret()))
+                .orThrow();
+        assertThat(skopeo.inspect(ref("teama/reader", "v1"), readerCreds).succeeded())
+                .isTrue();
+    }
+}
