@@ -11,7 +11,9 @@ import io.gatehouse.core.event.EventSink;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /**
  * The one place access is decided. A request is allowed only if the caller's credential covers it and the
@@ -19,10 +21,24 @@ import java.util.Set;
  */
 public final class AccessDecisionPoint {
     private final Authorizer authorizer;
+    private final BiFunction<Resource, String, Optional<String>> networks;
     private final EventSink events;
     private final Clock clock;
 
     public AccessDecisionPoint(Authorizer authorizer, EventSink events, Clock clock) {
+        this(authorizer, (resource, source) -> Optional.empty(), events, clock);
+    }
+
+    /**
+     * @param networks why a source address may not reach a resource (project allowlists), checked before the
+     *     authorizer for every caller
+     */
+    public AccessDecisionPoint(
+            Authorizer authorizer,
+            BiFunction<Resource, String, Optional<String>> networks,
+            EventSink events,
+            Clock clock) {
+        this.networks = Objects.requireNonNull(networks, "networks");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -43,7 +59,7 @@ public final class AccessDecisionPoint {
         Objects.requireNonNull(context, "context");
         AuthorizationDecision decision;
         try {
-            decision = evaluate(caller, action, resource);
+            decision = evaluate(caller, action, resource, context);
         } catch (RuntimeException e) {
             audit(caller, action, resource, context, AccessDecision.deny("authorization could not be decided"));
             throw e;
@@ -66,10 +82,14 @@ public final class AccessDecisionPoint {
         return granted;
     }
 
-    private AuthorizationDecision evaluate(Caller caller, Action action, Resource resource) {
+    private AuthorizationDecision evaluate(Caller caller, Action action, Resource resource, RequestContext context) {
         if (!caller.grants().covers(action, resource)) {
             return new AuthorizationDecision(
                     Outcome.INSUFFICIENT_SCOPE, "token does not grant " + action.scopeName() + " on " + resource);
+        }
+        Optional<String> refusal = networks.apply(resource, context.sourceAddress());
+        if (refusal.isPresent()) {
+            return new AuthorizationDecision(Outcome.DENIED, refusal.get());
         }
         AccessDecision answer = authorizer.decide(caller.principal(), action, resource);
         if (answer != null && answer.allowed()) {

@@ -42,6 +42,7 @@ public final class Dispatcher extends Handler.Abstract {
     private final ErrorRenderer errors;
     private final Challenge challenge;
     private final TrafficMetrics metrics;
+    private final ClientAddress clientAddress;
 
     /** Builds the WWW-Authenticate header for a 401. */
     @FunctionalInterface
@@ -56,7 +57,8 @@ public final class Dispatcher extends Handler.Abstract {
             AccessDecisionPoint decisions,
             ErrorRenderer errors,
             Challenge challenge,
-            TrafficMetrics metrics) {
+            TrafficMetrics metrics,
+            ClientAddress clientAddress) {
         this.prefix = prefix;
         this.routes = List.copyOf(routes);
         this.authenticator = authenticator;
@@ -64,6 +66,7 @@ public final class Dispatcher extends Handler.Abstract {
         this.errors = errors;
         this.challenge = challenge;
         this.metrics = metrics;
+        this.clientAddress = clientAddress;
     }
 
     @Override
@@ -73,7 +76,10 @@ public final class Dispatcher extends Handler.Abstract {
             return false;
         }
         var context = new RequestContext(
-                Request.getRemoteAddr(request), request.getHeaders().get("User-Agent"), RequestIds.current(request));
+                clientAddress.resolve(
+                        Request.getRemoteAddr(request), request.getHeaders().getValuesList("X-Forwarded-For")),
+                request.getHeaders().get("User-Agent"),
+                RequestIds.current(request));
         Exchange exchange = null;
         try {
             var matched = match(request.getMethod(), path);

@@ -6,6 +6,7 @@ import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
 import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.event.Event;
@@ -15,6 +16,7 @@ import io.gatehouse.core.registry.ManifestService;
 import io.gatehouse.core.registry.UploadService;
 import io.gatehouse.core.store.BlobStore;
 import io.gatehouse.core.store.MetadataStore;
+import io.gatehouse.http.ClientAddress;
 import io.gatehouse.http.Dispatcher;
 import io.gatehouse.http.JsonErrorHandler;
 import io.gatehouse.http.ObservabilityHandler;
@@ -105,7 +107,12 @@ public final class GatehouseServer implements AutoCloseable {
                     hasher,
                     tokens,
                     clock);
-            var decisions = new AccessDecisionPoint(new RoleBasedAuthorizer(metadata.access(), clock), events);
+            var decisions = new AccessDecisionPoint(
+                    new RoleBasedAuthorizer(metadata.access(), clock),
+                    new ProjectNetworks(metadata.access())::refusal,
+                    events,
+                    clock);
+            var clientAddress = new ClientAddress(config.server().trustedProxyNetworks());
 
             var uploads = new UploadService(
                     blobs, metadata, events, clock, config.limits().maxBlobBytes());
@@ -134,8 +141,8 @@ public final class GatehouseServer implements AutoCloseable {
             var challenge = new BearerChallenge(
                     config.server().publicUrl(), config.auth().service());
             var errors = new OciErrorRenderer();
-            var oci = OciProtocol.wrap(
-                    new Dispatcher("/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic));
+            var oci = OciProtocol.wrap(new Dispatcher(
+                    "/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress));
 
             this.ops = new OpsHandler(metadata, blobs, registry);
             var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
@@ -152,8 +159,10 @@ public final class GatehouseServer implements AutoCloseable {
                     decisions,
                     errors,
                     challenge,
-                    traffic);
-            var system = new Dispatcher("/", systemRoutes, authenticator, decisions, errors, challenge, traffic);
+                    traffic,
+                    clientAddress);
+            var system = new Dispatcher(
+                    "/", systemRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
 
             var threads = new QueuedThreadPool(200, 8);
             threads.setName("gatehouse-http");

@@ -13,6 +13,7 @@ import io.gatehouse.core.access.policy.Subject;
 import io.gatehouse.core.error.Conflict;
 import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.error.NotFound;
+import io.gatehouse.core.model.Cidr;
 import io.gatehouse.core.model.RepositoryName;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.UserRecord;
@@ -77,7 +78,7 @@ public final class AccessAdministration {
 
     public ProjectSettings updateProject(String name, Optional<Boolean> isPublic, Optional<List<String>> allowedCidrs) {
         ProjectSettings current = project(name);
-        allowedCidrs.ifPresent(cidrs -> cidrs.forEach(Cidrs::requireValid));
+        allowedCidrs.ifPresent(cidrs -> cidrs.forEach(Cidr::parse));
         var updated = new ProjectSettings(
                 current.name(), isPublic.orElse(current.isPublic()), allowedCidrs.orElse(current.allowedCidrs()));
         access.updateProject(updated);

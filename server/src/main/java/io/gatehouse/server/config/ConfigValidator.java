@@ -15,6 +15,11 @@ public final class ConfigValidator {
         listenAddress(c.server().listen());
         duration("server.shutdownTimeout", c.server().shutdownTimeout());
         duration("auth.tokenTtl", c.auth().tokenTtl());
+        try {
+            c.server().trustedProxyNetworks();
+        } catch (io.gatehouse.core.error.Invalid e) {
+            throw new ConfigException("invalid configuration: server.trustedProxies: " + e.getMessage());
+        }
         require(!c.dataDir().isBlank(), "dataDir", "must not be empty");
         var tls = c.server().tls();
         require(tls.cert().isEmpty() == tls.key().isEmpty(), "server.tls", "set both cert and key, or neither");

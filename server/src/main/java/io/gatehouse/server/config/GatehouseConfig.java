@@ -11,7 +11,7 @@ public record GatehouseConfig(
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
                 "./data",
-                new Server("127.0.0.1:5000", "", new Tls("", ""), "30s"),
+                new Server("127.0.0.1:5000", "", new Tls("", ""), "30s", ""),
                 new Storage("filesystem", new Filesystem(""), new S3("", "us-east-1", "", "", "", "", true)),
                 new Database("", "", "", "", 16),
                 new Auth("gatehouse", "gatehouse", "5m"),
@@ -22,8 +22,17 @@ public record GatehouseConfig(
      * @param listen HOST:PORT to bind
      * @param publicUrl the URL clients reach this server at (for the token realm); empty: from each request's Host
      * @param shutdownTimeout how long in-flight requests (uploads) may take to finish on shutdown
+     * @param trustedProxies comma-separated CIDRs whose X-Forwarded-For is believed; empty: none
      */
-    public record Server(String listen, String publicUrl, Tls tls, String shutdownTimeout) {}
+    public record Server(String listen, String publicUrl, Tls tls, String shutdownTimeout, String trustedProxies) {
+        public java.util.List<io.gatehouse.core.model.Cidr> trustedProxyNetworks() {
+            return java.util.Arrays.stream(trustedProxies.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .map(io.gatehouse.core.model.Cidr::parse)
+                    .toList();
+        }
+    }
 
     /** PEM certificate (chain) and private key; both empty means plain HTTP. */
     public record Tls(String cert, String key) {}
