@@ -20,6 +20,21 @@ public final class ObservabilityHandler extends Handler.Wrapper {
         this.registry = registry;
     }
 
+    /** Requests being handled now; shutdown waits for this to reach zero before closing connections. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Waits until no request is in flight, or the timeout passes; true if the server went idle. */
+    public boolean awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         String requestId = RequestIds.assign(request);
@@ -42,15 +57,20 @@ public final class ObservabilityHandler extends Handler.Wrapper {
         try {
             boolean handled = super.handle(request, response, recording);
             if (!handled) {
+                inFlight.decrementAndGet(); // our callback will never run
                 request.setAttribute(Dispatcher.ROUTE_ATTRIBUTE, "unmatched");
             }
             return handled;
+        } catch (Throwable t) {
+            inFlight.decrementAndGet(); // Jetty fails the outer callback, not ours
+            throw t;
         } finally {
             MDC.remove("request_id");
         }
     }
 
     private void record(Request request, Response response, long start) {
+        inFlight.decrementAndGet();
         Object route = request.getAttribute(Dispatcher.ROUTE_ATTRIBUTE);
         Timer.builder("gatehouse.http.requests")
                 .tag("route", route == null ? "unmatched" : route.toString())

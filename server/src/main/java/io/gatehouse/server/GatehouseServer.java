@@ -81,10 +81,14 @@ public final class GatehouseServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final OpsHandler ops;
+    private final ObservabilityHandler observability;
     private final EventBus events = new EventBus();
+    private final Duration shutdownTimeout;
 
     public GatehouseServer(GatehouseConfig config) {
         this.config = config;
+        this.shutdownTimeout = ConfigValidator.duration(
+                "server.shutdownTimeout", config.server().shutdownTimeout());
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
         Clock clock = Clock.systemUTC();
         new JvmMemoryMetrics().bindTo(registry);
@@ -171,7 +175,8 @@ public final class GatehouseServer implements AutoCloseable {
             this.connector = connector(jetty, config);
             jetty.addConnector(connector);
             var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, api, system);
-            jetty.setHandler(new GracefulHandler(new ObservabilityHandler(sequence, registry)));
+            this.observability = new ObservabilityHandler(sequence, registry);
+            jetty.setHandler(new GracefulHandler(observability));
             jetty.setErrorHandler(new JsonErrorHandler());
             jetty.setStopTimeout(ConfigValidator.duration(
                             "server.shutdownTimeout", config.server().shutdownTimeout())
@@ -211,6 +216,11 @@ public final class GatehouseServer implements AutoCloseable {
     public void close() {
         ops.markStopping();
         try {
+            // Stop accepting, then let requests in flight (uploads) finish before Jetty closes connections.
+            connector.close();
+            if (!observability.awaitIdle(shutdownTimeout)) {
+                log.warn("requests still in flight after {}; closing their connections", shutdownTimeout);
+            }
             jetty.stop();
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly", e);
