@@ -6,38 +6,24 @@ import io.gatehouse.core.store.MetadataStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.opentest4j.TestAbortedException;
 
 /** The contract on the real PostgreSQL server, in a schema of its own. */
 class PostgresMetadataStoreTest extends MetadataStoreContract {
-    private static PostgresTestDatabase database;
-    private static TestAbortedException skipped;
+    private static PostgresContractSchema schema;
 
-    /** A skip (GATEHOUSE_TEST_SKIP_PG=1) is replayed in every test so each shows up as skipped, with the reason. */
     @BeforeAll
     static void createSchema() {
-        try {
-            database = PostgresTestDatabase.create("metadata_contract");
-        } catch (TestAbortedException e) {
-            skipped = e;
-        }
+        schema = PostgresContractSchema.create("metadata_contract");
     }
 
     @AfterAll
     static void dropSchema() {
-        if (database != null) {
-            database.close();
-        }
+        schema.close();
     }
 
     @Override
     protected MetadataStore openEmptyStore() {
-        if (skipped != null) {
-            throw skipped;
-        }
-        var opened = JdbcMetadataStore.open(database.settings());
-        database.truncateMetadataTables();
-        return opened;
+        return schema.openEmptyStore();
     }
 
     @Test
@@ -60,7 +46,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
         long tables = jdbc.jdbi()
                 .withHandle(h -> h.createQuery(
                                 "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = :schema")
-                        .bind("schema", database.schema())
+                        .bind("schema", schema.schema())
                         .mapTo(Long.class)
                         .one());
         assertThat(tables).isEqualTo(17); // eight tables, eight for access control and Flyway's history
@@ -76,7 +62,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                                         + " FROM information_schema.columns WHERE table_schema = :schema"
                                         + " AND column_name IN"
                                         + " ('name', 'repository', 'digest', 'manifest_digest', 'child_digest', 'subject_digest')")
-                        .bind("schema", database.schema())
+                        .bind("schema", schema.schema())
                         .map((rs, ctx) -> rs.getString("col") + "=" + rs.getString("coll"))
                         .list());
         assertThat(collations).hasSize(18).allSatisfy(c -> assertThat(c).endsWith("=C"));
