@@ -76,15 +76,16 @@ public final class RoleBasedAuthorizer implements Authorizer {
     }
 
     private AccessDecision decideRepository(Principal principal, Action action, RepositoryName repository) {
+        // Group membership is looked up once per decision, for the bindings and the deny rules alike.
+        Set<Subject> subjects = subjects(principal);
         AccessDecision granted = switch (principal) {
             case Principal.Anonymous anonymous -> anonymous(action, repository);
             case Principal.Robot robot -> robot(robot.name(), action, repository);
-            case Principal.User user -> user(user.name(), action, repository);
+            case Principal.User user -> user(subjects, action, repository);
         };
         if (!granted.allowed()) {
             return granted;
         }
-        Set<Subject> subjects = subjects(principal);
         var labels = policy.labels(repository);
         for (DenyRule rule : policy.denyRules()) {
             if (rule.refuses(action, repository, labels, subjects)) {
@@ -123,8 +124,8 @@ public final class RoleBasedAuthorizer implements Authorizer {
         return AccessDecision.allow("robot " + name + " may " + action.scopeName() + " in its scope");
     }
 
-    private AccessDecision user(String name, Action action, RepositoryName repository) {
-        for (RoleBinding binding : policy.bindings(userSubjects(name))) {
+    private AccessDecision user(Set<Subject> subjects, Action action, RepositoryName repository) {
+        for (RoleBinding binding : policy.bindings(subjects)) {
             if (binding.scope().covers(repository)
                     && role(binding.role()).map(r -> r.grants(action)).orElse(false)) {
                 return AccessDecision.allow("role " + binding.role() + " on " + describe(binding.scope()));

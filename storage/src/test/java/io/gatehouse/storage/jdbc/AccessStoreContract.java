@@ -14,7 +14,6 @@ import io.gatehouse.core.access.policy.Role;
 import io.gatehouse.core.access.policy.RoleBinding;
 import io.gatehouse.core.access.policy.Subject;
 import io.gatehouse.core.model.RepositoryName;
-import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.UserRecord;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -23,39 +22,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link AccessStore} must do, run against each engine ({@code H2AccessStoreTest},
  * {@code PostgresAccessStoreTest}). Each test gets a store with empty tables.
  */
-public abstract class AccessStoreContract {
+public abstract class AccessStoreContract extends StoreContractBase {
 
-    /** Timestamps with microsecond precision, which both engines keep exactly. */
-    protected static final Instant T0 = Instant.parse("2025-03-04T05:06:07.123456Z");
-
-    protected static final RepositoryName REPO = RepositoryName.parse("team/app");
-    protected static final RepositoryName OTHER = RepositoryName.parse("team/other");
     protected static final String HASH = "$argon2id$v=19$m=65536,t=3,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
-
-    protected MetadataStore store;
-
-    /** A store over empty tables. */
-    protected abstract MetadataStore openEmptyStore();
-
-    @BeforeEach
-    void openStore() {
-        store = openEmptyStore();
-    }
-
-    @AfterEach
-    void closeStore() {
-        if (store != null) {
-            store.close();
-        }
-    }
 
     protected AccessStore access() {
         return store.access();

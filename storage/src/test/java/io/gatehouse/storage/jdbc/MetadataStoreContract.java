@@ -31,38 +31,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link MetadataStore} must do, run against each engine ({@code H2MetadataStoreTest},
  * {@code PostgresMetadataStoreTest}). Each test gets a store with empty tables.
  */
-public abstract class MetadataStoreContract {
-
-    /** Timestamps with microsecond precision, which both engines keep exactly. */
-    protected static final Instant T0 = Instant.parse("2025-03-04T05:06:07.123456Z");
-
-    protected static final RepositoryName REPO = RepositoryName.parse("team/app");
-    protected static final RepositoryName OTHER = RepositoryName.parse("team/other");
-
-    protected MetadataStore store;
-
-    /** A store over empty tables. */
-    protected abstract MetadataStore openEmptyStore();
-
-    @BeforeEach
-    void openStore() {
-        store = openEmptyStore();
-    }
-
-    @AfterEach
-    void closeStore() {
-        if (store != null) {
-            store.close();
-        }
-    }
+public abstract class MetadataStoreContract extends StoreContractBase {
 
     // ---------------------------------------------------------------------------------------------- fixtures
 
