@@ -271,13 +271,14 @@ final class SigningKeyRing {
     }
 
     /**
-     * A new key, created strictly after {@code newest} (by a millisecond, which survives the database's
-     * timestamp precision), so it is the signer even if the clock has not moved since.
+     * A new key, created at least a millisecond after {@code newest} (more than the database's timestamp
+     * precision), so it is the signer even if the clock has barely moved since.
      */
     private SigningKeyRecord generate(Optional<Instant> newest) {
         Instant now = clock.instant();
-        Instant createdAt =
-                newest.filter(n -> !now.isAfter(n)).map(n -> n.plusMillis(1)).orElse(now);
+        Instant createdAt = newest.map(n -> n.plusMillis(1))
+                .filter(now::isBefore) // within a millisecond of the newest: stored times could tie
+                .orElse(now);
         try {
             ECKey key = new ECKeyGenerator(Curve.P_256)
                     .keyUse(KeyUse.SIGNATURE)
