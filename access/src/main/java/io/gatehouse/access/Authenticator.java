@@ -35,6 +35,10 @@ import javax.crypto.spec.SecretKeySpec;
  * successful check is remembered for {@link #PASSWORD_CACHE_TTL}, keyed by an HMAC-SHA256 of username and
  * password under a key that lives only in this process; the password itself is never kept. A changed
  * password or deleted user is therefore honoured within that time.
+ *
+ * <p>Failed Basic and Bearer attempts are counted by a {@link LoginThrottle} per source address and, for
+ * Basic, per account name; once either is limited, attempts are refused with
+ * {@link io.gatehouse.core.error.TooManyRequests} before any credential is checked, even a correct one.
  */
 public final class Authenticator {
     public static final Duration PASSWORD_CACHE_TTL = Duration.ofSeconds(60);
@@ -52,6 +56,7 @@ public final class Authenticator {
     private final SecretKeySpec cacheKey;
     private final Cache<String, String> verifiedPasswords;
     private final String decoyHash;
+    private final LoginThrottle throttle;
 
     public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens) {
         this(users, name -> Optional.empty(), hasher, tokens, Clock.systemUTC());
@@ -72,6 +77,18 @@ public final class Authenticator {
             PasswordHasher hasher,
             TokenService tokens,
             Clock clock) {
+        this(users, robotSecretHashes, hasher, tokens, LoginThrottle.off(), clock);
+    }
+
+    /** @param throttle limits failed logins per account and per source address */
+    public Authenticator(
+            MetadataStore.Users users,
+            Function<String, Optional<String>> robotSecretHashes,
+            PasswordHasher hasher,
+            TokenService tokens,
+            LoginThrottle throttle,
+            Clock clock) {
+        this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.users = Objects.requireNonNull(users, "users");
         this.robotSecretHashes = Objects.requireNonNull(robotSecretHashes, "robotSecretHashes");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
@@ -90,14 +107,36 @@ public final class Authenticator {
     }
 
     /**
-     * The caller the header identifies; {@link Caller#ANONYMOUS} if there is no header.
+     * The caller the header identifies; {@link Caller#ANONYMOUS} if there is no header. Failures are not
+     * counted per address (there is none); see {@link #authenticate(String, String)}.
      *
      * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
      */
     public Caller authenticate(String authorizationHeader) {
+        return authenticate(authorizationHeader, null);
+    }
+
+    /**
+     * The caller the header identifies; {@link Caller#ANONYMOUS} if there is no header.
+     *
+     * @param sourceAddress the client's address, for the per-address limit on failures; null if unknown
+     * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
+     * @throws io.gatehouse.core.error.TooManyRequests if the address or account has failed too often lately
+     */
+    public Caller authenticate(String authorizationHeader, String sourceAddress) {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             return Caller.ANONYMOUS;
         }
+        throttle.checkAddress(sourceAddress);
+        try {
+            return credentials(authorizationHeader);
+        } catch (Unauthenticated e) {
+            throttle.failedFromAddress(sourceAddress);
+            throw e;
+        }
+    }
+
+    private Caller credentials(String authorizationHeader) {
         if (authorizationHeader.length() > MAX_HEADER_LENGTH) {
             throw new Unauthenticated(MALFORMED);
         }
@@ -132,38 +171,51 @@ public final class Authenticator {
             }
             String username = new String(decoded, 0, colon);
             password = Arrays.copyOfRange(decoded, colon + 1, decoded.length);
-            String cacheEntry = cacheEntryFor(username, password);
-            String remembered = verifiedPasswords.getIfPresent(cacheEntry);
-            if (("user:" + username).equals(remembered)) {
-                return Caller.withPassword(username);
+            throttle.checkAccount(username); // before any check, so a limited account is no password oracle
+            Caller caller;
+            try {
+                caller = checkPassword(username, password);
+            } catch (Unauthenticated e) {
+                throttle.failedForAccount(username);
+                throw e;
             }
-            if (("robot:" + username).equals(remembered)) {
-                return Caller.robotWithSecret(username);
-            }
-            Optional<UserRecord> user = users.find(username);
-            if (user.isPresent()) {
-                if (!hasher.verify(password, user.get().passwordHash())) {
-                    throw new Unauthenticated(BAD_PASSWORD);
-                }
-                verifiedPasswords.put(cacheEntry, "user:" + username);
-                return Caller.withPassword(username);
-            }
-            Optional<String> robotHash = robotSecretHashes.apply(username);
-            if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {
-                // Revocation and expiry are checked by the authorizer on every request, not here.
-                verifiedPasswords.put(cacheEntry, "robot:" + username);
-                return Caller.robotWithSecret(username);
-            }
-            if (robotHash.isEmpty()) {
-                hasher.verify(password, decoyHash); // the same work as for a real account: no enumeration by timing
-            }
-            throw new Unauthenticated(BAD_PASSWORD);
+            throttle.succeeded(username);
+            return caller;
         } finally {
             Arrays.fill(decoded, '\0');
             if (password != null) {
                 Arrays.fill(password, '\0');
             }
         }
+    }
+
+    private Caller checkPassword(String username, char[] password) {
+        String cacheEntry = cacheEntryFor(username, password);
+        String remembered = verifiedPasswords.getIfPresent(cacheEntry);
+        if (("user:" + username).equals(remembered)) {
+            return Caller.withPassword(username);
+        }
+        if (("robot:" + username).equals(remembered)) {
+            return Caller.robotWithSecret(username);
+        }
+        Optional<UserRecord> user = users.find(username);
+        if (user.isPresent()) {
+            if (!hasher.verify(password, user.get().passwordHash())) {
+                throw new Unauthenticated(BAD_PASSWORD);
+            }
+            verifiedPasswords.put(cacheEntry, "user:" + username);
+            return Caller.withPassword(username);
+        }
+        Optional<String> robotHash = robotSecretHashes.apply(username);
+        if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {
+            // Revocation and expiry are checked by the authorizer on every request, not here.
+            verifiedPasswords.put(cacheEntry, "robot:" + username);
+            return Caller.robotWithSecret(username);
+        }
+        if (robotHash.isEmpty()) {
+            hasher.verify(password, decoyHash); // the same work as for a real account: no enumeration by timing
+        }
+        throw new Unauthenticated(BAD_PASSWORD);
     }
 
     private static char[] decodeBasic(String encoded) {

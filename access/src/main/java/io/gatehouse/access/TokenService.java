@@ -8,6 +8,8 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.core.access.Principal;
@@ -35,7 +37,10 @@ import java.util.Set;
  * The key comes from {@link MetadataStore.SigningKeys}, so every node verifies every node's tokens.
  *
  * <p>Clients send the same token on every request, so a successful verification is cached under the token
- * string until the token expires (never longer); failures are not cached.
+ * string until the token expires (never longer), and honoured only while the key that signed it still
+ * verifies (a revoked key takes its tokens with it); failures are not cached.
+ *
+ * <p>The signing key rotates ({@link TokenSettings#keyRotation()}); see {@link SigningKeyRing}.
  */
 public final class TokenService {
     static final String ACCESS_CLAIM = "access";
@@ -49,18 +54,22 @@ public final class TokenService {
     private final TokenSettings settings;
     private final Clock clock;
     private final SigningKeyRing keys;
-    private final Cache<String, VerifiedToken> verified;
+    private final Cache<String, Remembered> verified;
     private final SecureRandom random = new SecureRandom();
 
     /**
-     * Loads the signing key from the store, creating and storing one if there is none.
+     * Loads the signing keys from the store, creating and storing one if there is none.
      *
      * @param clock the source of {@code iat}/{@code exp} and of "now" when checking them; also drives the cache
      */
     public TokenService(MetadataStore.SigningKeys signingKeys, TokenSettings settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.keys = new SigningKeyRing(Objects.requireNonNull(signingKeys, "signingKeys"), clock);
+        this.keys = new SigningKeyRing(
+                Objects.requireNonNull(signingKeys, "signingKeys"),
+                clock,
+                settings.keyRotation(),
+                settings.ttl().plus(settings.clockSkew()));
         this.verified = Caffeine.newBuilder()
                 .maximumSize(CACHE_SIZE)
                 .expireAfter(untilTokenExpiry(clock))
@@ -122,17 +131,44 @@ public final class TokenService {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        VerifiedToken cached = verified.getIfPresent(token);
+        Remembered cached = verified.getIfPresent(token);
         if (cached != null) {
-            if (now.isBefore(cached.expiresAt())) {
-                return Optional.of(cached);
+            if (now.isBefore(cached.token().expiresAt()) && keys.knows(cached.keyId())) {
+                return Optional.of(cached.token());
             }
             verified.invalidate(token);
         }
-        Optional<VerifiedToken> result = verifyUncached(token, now);
-        result.filter(t -> now.isBefore(t.expiresAt())).ifPresent(t -> verified.put(token, t));
-        return result;
+        Optional<Remembered> result = verifyUncached(token, now);
+        result.filter(r -> now.isBefore(r.token().expiresAt())).ifPresent(r -> verified.put(token, r));
+        return result.map(Remembered::token);
     }
+
+    /**
+     * Signs new tokens with a fresh key from now on (every node within a refresh interval).
+     *
+     * @param revokeOthers delete every older key at once, so the tokens they signed stop verifying
+     * @return the new signing key
+     */
+    public PublicSigningKey rotateSigningKey(boolean revokeOthers) {
+        String keyId = keys.rotateNow(revokeOthers);
+        return keys.publicKeys().stream()
+                .filter(k -> k.keyId().equals(keyId))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("the new signing key is not in the store"));
+    }
+
+    /** The keys tokens are verified with, oldest first; the last one signs. Public halves only. */
+    public List<PublicSigningKey> signingKeys() {
+        return keys.publicKeys();
+    }
+
+    /** The public keys as a JSON Web Key Set ({@code {"keys":[...]}}), for relying parties verifying our tokens. */
+    public Map<String, Object> jwks() {
+        return new JWKSet(signingKeys().stream().map(k -> (JWK) k.publicKey()).toList()).toJSONObject(true);
+    }
+
+    /** A verified token and the key that signed it, so revoking the key also forgets the token. */
+    private record Remembered(VerifiedToken token, String keyId) {}
 
     /** How many verified tokens are remembered (for tests). */
     long cachedVerifications() {
@@ -140,7 +176,7 @@ public final class TokenService {
         return verified.estimatedSize();
     }
 
-    private Optional<VerifiedToken> verifyUncached(String token, Instant now) {
+    private Optional<Remembered> verifyUncached(String token, Instant now) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             JWSHeader header = jwt.getHeader();
@@ -151,7 +187,7 @@ public final class TokenService {
             if (verifier.isEmpty() || !jwt.verify(verifier.get())) {
                 return Optional.empty();
             }
-            return accept(jwt.getJWTClaimsSet(), now);
+            return accept(jwt.getJWTClaimsSet(), now).map(t -> new Remembered(t, header.getKeyID()));
         } catch (ParseException | JOSEException | RuntimeException e) {
             // Hostile input: whatever the parser or a claim (an invalid repository name) throws means "not valid".
             return Optional.empty();
@@ -235,25 +271,27 @@ public final class TokenService {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(id);
     }
 
-    private static Expiry<String, VerifiedToken> untilTokenExpiry(Clock clock) {
+    private static Expiry<String, Remembered> untilTokenExpiry(Clock clock) {
         return new Expiry<>() {
             @Override
-            public long expireAfterCreate(String token, VerifiedToken value, long currentTime) {
+            public long expireAfterCreate(String token, Remembered value, long currentTime) {
                 return remaining(value);
             }
 
             @Override
-            public long expireAfterUpdate(String token, VerifiedToken value, long currentTime, long currentDuration) {
+            public long expireAfterUpdate(String token, Remembered value, long currentTime, long currentDuration) {
                 return remaining(value);
             }
 
             @Override
-            public long expireAfterRead(String token, VerifiedToken value, long currentTime, long currentDuration) {
+            public long expireAfterRead(String token, Remembered value, long currentTime, long currentDuration) {
                 return currentDuration;
             }
 
-            private long remaining(VerifiedToken value) {
-                return Math.max(0, ChronoUnit.NANOS.between(clock.instant(), value.expiresAt()));
+            private long remaining(Remembered value) {
+                return Math.max(
+                        0,
+                        ChronoUnit.NANOS.between(clock.instant(), value.token().expiresAt()));
             }
         };
     }

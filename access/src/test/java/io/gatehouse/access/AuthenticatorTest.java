@@ -180,4 +180,79 @@ class AuthenticatorTest {
         assertThat(thrown).isInstanceOf(Unauthenticated.class);
         return thrown;
     }
+
+    // --- failed-login limits ---
+
+    static final String HOME = "203.0.113.5";
+    static final String ELSEWHERE = "198.51.100.9";
+
+    Authenticator throttled(int perAccount, int perAddress) {
+        var throttle = new LoginThrottle(
+                new LoginThrottle.Limit(perAccount, Duration.ofMinutes(5)),
+                new LoginThrottle.Limit(perAddress, Duration.ofMinutes(5)),
+                clock);
+        return new Authenticator(users, name -> java.util.Optional.empty(), HASHER, tokens, throttle, clock);
+    }
+
+    @Test
+    void limitedAccountIsRefusedWithoutCheckingEvenTheRightPassword() {
+        Authenticator auth = throttled(3, 100);
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> auth.authenticate(basic("alice:guess"), HOME))
+                    .isInstanceOf(Unauthenticated.class);
+        }
+        int lookups = users.finds.get();
+
+        assertThatThrownBy(() -> auth.authenticate(basic("alice:wonderland"), ELSEWHERE))
+                .isInstanceOf(io.gatehouse.core.error.TooManyRequests.class);
+        assertThat(users.finds.get()).as("no lookup, no hash: not an oracle").isEqualTo(lookups);
+
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(auth.authenticate(basic("alice:wonderland"), HOME)
+                        .principal()
+                        .name())
+                .isEqualTo("alice");
+    }
+
+    @Test
+    void successResetsTheAccountCount() {
+        Authenticator auth = throttled(3, 100);
+        for (int round = 0; round < 3; round++) {
+            assertThatThrownBy(() -> auth.authenticate(basic("alice:guess"), HOME))
+                    .isInstanceOf(Unauthenticated.class);
+            assertThatThrownBy(() -> auth.authenticate(basic("alice:guess"), HOME))
+                    .isInstanceOf(Unauthenticated.class);
+            auth.authenticate(basic("alice:wonderland"), HOME);
+        }
+    }
+
+    @Test
+    void unknownAccountsAreCountedLikeKnownOnes() {
+        Authenticator auth = throttled(2, 100);
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> auth.authenticate(basic("nobody:guess"), HOME))
+                    .isInstanceOf(Unauthenticated.class);
+        }
+        assertThatThrownBy(() -> auth.authenticate(basic("nobody:guess"), HOME))
+                .isInstanceOf(io.gatehouse.core.error.TooManyRequests.class);
+    }
+
+    @Test
+    void badTokensAndMalformedHeadersCountAgainstTheAddress() {
+        Authenticator auth = throttled(100, 3);
+        String good = tokens.issue(new Principal.User("alice", Principal.AuthMethod.BASIC), Set.of())
+                .token();
+        assertThatThrownBy(() -> auth.authenticate("Bearer not-a-token", HOME)).isInstanceOf(Unauthenticated.class);
+        assertThatThrownBy(() -> auth.authenticate("Basic %%%", HOME)).isInstanceOf(Unauthenticated.class);
+        assertThatThrownBy(() -> auth.authenticate(basic("bob:guess"), HOME)).isInstanceOf(Unauthenticated.class);
+
+        assertThatThrownBy(() -> auth.authenticate("Bearer " + good, HOME))
+                .isInstanceOf(io.gatehouse.core.error.TooManyRequests.class)
+                .hasMessageContaining("from your address");
+        assertThat(auth.authenticate("Bearer " + good, ELSEWHERE).principal().name())
+                .isEqualTo("alice");
+        assertThat(auth.authenticate(null, HOME))
+                .as("no credentials is no attempt")
+                .isEqualTo(Caller.ANONYMOUS);
+    }
 }

@@ -24,4 +24,9 @@ final class InMemorySigningKeys implements MetadataStore.SigningKeys {
     public void add(SigningKeyRecord key) {
         keys.add(key);
     }
+
+    @Override
+    public boolean delete(String keyId) {
+        return keys.removeIf(k -> k.keyId().equals(keyId));
+    }
 }

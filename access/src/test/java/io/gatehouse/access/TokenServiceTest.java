@@ -315,6 +315,198 @@ class TokenServiceTest {
         }
     }
 
+    // --- signing-key rotation ---
+
+    static final Duration ROTATION = Duration.ofHours(1);
+
+    TokenService rotating(Duration ttl) {
+        return new TokenService(
+                keys, TokenSettings.of(ISSUER, SERVICE).withTtl(ttl).withKeyRotation(ROTATION), clock);
+    }
+
+    static String kid(String token) throws Exception {
+        return SignedJWT.parse(token).getHeader().getKeyID();
+    }
+
+    List<String> storedKeyIds() {
+        return keys.all().stream().map(SigningKeyRecord::keyId).toList();
+    }
+
+    @Test
+    void newTokensCarryTheNewKidOnceTheKeyIsOlderThanTheRotationPeriod() throws Exception {
+        TokenService node = rotating(Duration.ofMinutes(5));
+        String first = kid(node.issue(ALICE, PULL_PUSH_FOO).token());
+
+        clock.advance(ROTATION.minusSeconds(1));
+        assertThat(kid(node.issue(ALICE, PULL_PUSH_FOO).token())).isEqualTo(first);
+        clock.advance(Duration.ofSeconds(1));
+        String second = kid(node.issue(ALICE, PULL_PUSH_FOO).token());
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(storedKeyIds()).containsExactly(first, second);
+        assertThat(node.signingKeys())
+                .extracting(PublicSigningKey::keyId, PublicSigningKey::signing)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(first, false),
+                        org.assertj.core.groups.Tuple.tuple(second, true));
+    }
+
+    @Test
+    void tokenSignedByTheOldKeyVerifiesAfterRotationOnEveryNode() {
+        TokenService node = rotating(Duration.ofMinutes(5));
+        clock.advance(ROTATION.minusMinutes(1));
+        String old = node.issue(ALICE, PULL_PUSH_FOO).token();
+        clock.advance(Duration.ofMinutes(1));
+        String fresh = node.issue(ALICE, PULL_PUSH_FOO).token(); // rotates
+
+        TokenService otherNode = rotating(Duration.ofMinutes(5));
+        assertThat(node.verify(old)).as("old key still verifies").isPresent();
+        assertThat(otherNode.verify(old)).isPresent();
+        assertThat(otherNode.verify(fresh)).isPresent();
+    }
+
+    @Test
+    void oldKeyIsDeletedOnlyOnceEveryTokenItSignedHasExpired() throws Exception {
+        TokenService node = rotating(Duration.ofMinutes(5));
+        String oldKid = kid(node.issue(ALICE, PULL_PUSH_FOO).token());
+        clock.advance(ROTATION.minusMinutes(1));
+        String lastOld = node.issue(ALICE, PULL_PUSH_FOO).token();
+        clock.advance(Duration.ofMinutes(1));
+        String newKid = kid(node.issue(ALICE, PULL_PUSH_FOO).token());
+
+        // Another node may sign with the old key until it re-reads (30 s); its tokens live 5 min + 30 s skew.
+        Duration retention = Duration.ofMinutes(5).plusSeconds(30).plus(SigningKeyRing.REFRESH_INTERVAL);
+        clock.advance(retention.minusSeconds(1));
+        node.issue(ALICE, Set.of());
+        assertThat(storedKeyIds()).containsExactly(oldKid, newKid);
+
+        clock.advance(SigningKeyRing.REFRESH_INTERVAL);
+        node.issue(ALICE, Set.of()); // the next use after the refresh interval re-reads and prunes
+        assertThat(storedKeyIds()).containsExactly(newKid);
+        assertThat(node.verify(lastOld)).as("its tokens had expired anyway").isEmpty();
+        assertThat(node.signingKeys()).extracting(PublicSigningKey::keyId).containsExactly(newKid);
+    }
+
+    @Test
+    void twoNodesDueAtOnceAddOneKeyAndAgreeOnTheSigner() throws Exception {
+        TokenService a = rotating(Duration.ofMinutes(5));
+        TokenService b = rotating(Duration.ofMinutes(5));
+        clock.advance(ROTATION);
+
+        String fromA = kid(a.issue(ALICE, Set.of()).token());
+        String fromB = kid(b.issue(ALICE, Set.of()).token());
+
+        assertThat(fromB).as("b re-reads before adding and finds a's key").isEqualTo(fromA);
+        assertThat(keys.all()).hasSize(2);
+    }
+
+    @Test
+    void nodesThatRaceStillConvergeOnTheNewestKey() throws Exception {
+        ECKey raced = new ECKeyGenerator(Curve.P_256).keyID("raced").generate();
+        var racing = new java.util.concurrent.atomic.AtomicBoolean();
+        // Another node's key lands between a's re-read and a's add: both add, and both must sign alike.
+        var store = new io.gatehouse.core.store.MetadataStore.SigningKeys() {
+            @Override
+            public List<SigningKeyRecord> all() {
+                return keys.all();
+            }
+
+            @Override
+            public void add(SigningKeyRecord key) {
+                if (racing.getAndSet(false)) {
+                    keys.add(new SigningKeyRecord("raced", raced.toJSONString(), key.createdAt()));
+                }
+                keys.add(key);
+            }
+
+            @Override
+            public boolean delete(String keyId) {
+                return keys.delete(keyId);
+            }
+        };
+        var settings = TokenSettings.of(ISSUER, SERVICE).withKeyRotation(ROTATION);
+        TokenService a = new TokenService(store, settings, clock);
+        clock.advance(ROTATION);
+        racing.set(true);
+
+        String fromA = kid(a.issue(ALICE, Set.of()).token());
+        String fromB = kid(
+                new TokenService(keys, settings, clock).issue(ALICE, Set.of()).token());
+
+        assertThat(keys.all()).hasSize(3);
+        assertThat(fromB).isEqualTo(fromA);
+        clock.advance(SigningKeyRing.REFRESH_INTERVAL);
+        assertThat(kid(a.issue(ALICE, Set.of()).token())).isEqualTo(fromA);
+    }
+
+    @Test
+    void keyRotatedElsewhereIsUsedForSigningWithinTheRefreshInterval() throws Exception {
+        TokenService a = rotating(Duration.ofMinutes(5));
+        TokenService b = rotating(Duration.ofMinutes(5));
+        String before = kid(b.issue(ALICE, Set.of()).token());
+
+        String rotated = a.rotateSigningKey(false).keyId();
+        assertThat(kid(b.issue(ALICE, Set.of()).token())).isEqualTo(before);
+        clock.advance(SigningKeyRing.REFRESH_INTERVAL);
+        assertThat(kid(b.issue(ALICE, Set.of()).token())).isEqualTo(rotated);
+    }
+
+    @Test
+    void rotatingOnRequestKeepsOldTokensValid() throws Exception {
+        TokenService node = rotating(Duration.ofMinutes(5));
+        String old = node.issue(ALICE, PULL_PUSH_FOO).token();
+
+        PublicSigningKey rotated = node.rotateSigningKey(false);
+
+        assertThat(rotated.signing()).isTrue();
+        assertThat(kid(node.issue(ALICE, Set.of()).token())).isEqualTo(rotated.keyId());
+        assertThat(node.verify(old)).isPresent();
+    }
+
+    @Test
+    void revokingOtherKeysRefusesTheirTokensAtOnceEvenWhenCached() throws Exception {
+        TokenService node = rotating(Duration.ofMinutes(5));
+        TokenService otherNode = rotating(Duration.ofMinutes(5));
+        String old = node.issue(ALICE, PULL_PUSH_FOO).token();
+        assertThat(node.verify(old)).isPresent();
+        assertThat(otherNode.verify(old)).isPresent();
+
+        PublicSigningKey rotated = node.rotateSigningKey(true);
+
+        assertThat(storedKeyIds()).containsExactly(rotated.keyId());
+        assertThat(node.verify(old)).as("cached, but its key is gone").isEmpty();
+        clock.advance(SigningKeyRing.REFRESH_INTERVAL);
+        assertThat(otherNode.verify(old))
+                .as("other nodes within the refresh interval")
+                .isEmpty();
+        assertThat(otherNode.verify(node.issue(ALICE, Set.of()).token())).isPresent();
+    }
+
+    @Test
+    void jwksPublishesPublicKeysOnly() throws Exception {
+        TokenService node = rotating(Duration.ofMinutes(5));
+        node.rotateSigningKey(false);
+
+        String json = com.nimbusds.jose.util.JSONObjectUtils.toJSONString(node.jwks());
+        var set = com.nimbusds.jose.jwk.JWKSet.parse(json);
+        assertThat(set.getKeys())
+                .extracting(com.nimbusds.jose.jwk.JWK::getKeyID)
+                .containsExactlyElementsOf(storedKeyIds());
+        assertThat(set.getKeys()).noneMatch(com.nimbusds.jose.jwk.JWK::isPrivate);
+        assertThat(json).doesNotContain("\"d\"");
+        // A relying party can verify our tokens with it.
+        SignedJWT jwt = SignedJWT.parse(node.issue(ALICE, Set.of()).token());
+        var key = (ECKey) set.getKeyByKeyId(jwt.getHeader().getKeyID());
+        assertThat(jwt.verify(new com.nimbusds.jose.crypto.ECDSAVerifier(key))).isTrue();
+    }
+
+    @Test
+    void keyRotationShorterThanAMinuteIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> TokenSettings.of(ISSUER, SERVICE).withKeyRotation(Duration.ofSeconds(59)))
+                .hasMessageContaining("at least");
+    }
+
     // --- the verification cache ---
 
     @Test

@@ -11,6 +11,7 @@ import io.gatehouse.core.error.Denied;
 import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.error.NotFound;
 import io.gatehouse.core.error.RegistryException;
+import io.gatehouse.core.error.TooManyRequests;
 import io.gatehouse.core.error.Unauthenticated;
 import io.gatehouse.core.error.Unsupported;
 import io.gatehouse.core.model.RepositoryName;
@@ -85,7 +86,8 @@ public final class Dispatcher extends Handler.Abstract {
             var matched = match(request.getMethod(), path);
             Route route = matched.route;
             request.setAttribute(ROUTE_ATTRIBUTE, route.template());
-            Caller caller = authenticator.authenticate(request.getHeaders().get("Authorization"));
+            Caller caller =
+                    authenticator.authenticate(request.getHeaders().get("Authorization"), context.sourceAddress());
             exchange = new Exchange(
                     request, response, matched.params, caller, context, decisions, metrics.forRoute(route.template()));
             if (route.action() == null) {
@@ -152,6 +154,9 @@ public final class Dispatcher extends Handler.Abstract {
                 target.header(
                         "WWW-Authenticate", challenge.header(target, Optional.empty(), Action.AUTHENTICATE, false));
             }
+            if (e instanceof TooManyRequests limited) {
+                showLimit(target, limited);
+            }
             if (target.isCommitted()) {
                 callback.failed(e);
             } else {
@@ -161,6 +166,15 @@ public final class Dispatcher extends Handler.Abstract {
         } catch (Throwable t) {
             callback.failed(t);
         }
+    }
+
+    /** Retry-After, and the limit in the IETF draft's {@code RateLimit-*} headers, which clients can act on. */
+    private static void showLimit(Exchange exchange, TooManyRequests limited) {
+        String seconds = Long.toString(limited.retryAfterSeconds());
+        exchange.header("Retry-After", seconds);
+        exchange.header("RateLimit-Limit", Integer.toString(limited.limit()));
+        exchange.header("RateLimit-Remaining", "0");
+        exchange.header("RateLimit-Reset", seconds);
     }
 
     private void renderInternal(

@@ -2,6 +2,7 @@ package io.gatehouse.server;
 
 import io.gatehouse.access.AccessDecisionPoint;
 import io.gatehouse.access.Authenticator;
+import io.gatehouse.access.LoginThrottle;
 import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
@@ -23,6 +24,7 @@ import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
 import io.gatehouse.http.admin.AdminHandler;
+import io.gatehouse.http.admin.SigningKeysHandler;
 import io.gatehouse.http.token.TokenEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
 import io.gatehouse.oci.http.DiscoveryHandler;
@@ -52,6 +54,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -86,11 +89,15 @@ public final class GatehouseServer implements AutoCloseable {
     private final Duration shutdownTimeout;
 
     public GatehouseServer(GatehouseConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /** @param clock the time every service reads (token expiry, key rotation, login limits); tests move it */
+    public GatehouseServer(GatehouseConfig config, Clock clock) {
         this.config = config;
         this.shutdownTimeout = ConfigValidator.duration(
                 "server.shutdownTimeout", config.server().shutdownTimeout());
         Path dataDir = Path.of(config.dataDir()).toAbsolutePath();
-        Clock clock = Clock.systemUTC();
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         events.subscribe(this::countDecision);
@@ -100,16 +107,31 @@ public final class GatehouseServer implements AutoCloseable {
         try {
             var hasher = new PasswordHasher();
             var ttl = ConfigValidator.duration("auth.tokenTtl", config.auth().tokenTtl());
+            var protection = config.auth().protection();
             this.tokens = new TokenService(
                     metadata.signingKeys(),
                     new TokenSettings(
-                            config.auth().issuer(), config.auth().service(), ttl, TokenSettings.DEFAULT_CLOCK_SKEW),
+                            config.auth().issuer(),
+                            config.auth().service(),
+                            ttl,
+                            TokenSettings.DEFAULT_CLOCK_SKEW,
+                            ConfigValidator.duration(
+                                    "auth.protection.signingKeyRotation", protection.signingKeyRotation())),
+                    clock);
+            var throttle = new LoginThrottle(
+                    new LoginThrottle.Limit(
+                            protection.accountFailures(),
+                            ConfigValidator.duration("auth.protection.accountWindow", protection.accountWindow())),
+                    new LoginThrottle.Limit(
+                            protection.addressFailures(),
+                            ConfigValidator.duration("auth.protection.addressWindow", protection.addressWindow())),
                     clock);
             var authenticator = new Authenticator(
                     metadata.users(),
                     name -> metadata.access().robotRecord(name).map(RobotRecord::secretHash),
                     hasher,
                     tokens,
+                    throttle,
                     clock);
             var decisions = new AccessDecisionPoint(
                     new RoleBasedAuthorizer(metadata.access(), clock),
@@ -152,19 +174,15 @@ public final class GatehouseServer implements AutoCloseable {
             var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
             List<Route> systemRoutes = List.of(
                     Route.get("/token", null, tokenEndpoint::get),
+                    Route.get("/token/jwks", null, tokenEndpoint::jwks),
                     Route.get("/healthz", null, ops::healthz),
                     Route.get("/readyz", null, ops::readyz),
                     Route.get("/metrics", null, ops::metrics));
             var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, clock);
+            List<Route> apiRoutes = new ArrayList<>(new AdminHandler(administration).routes());
+            apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
             var api = new Dispatcher(
-                    "/api/",
-                    new AdminHandler(administration).routes(),
-                    authenticator,
-                    decisions,
-                    errors,
-                    challenge,
-                    traffic,
-                    clientAddress);
+                    "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var system = new Dispatcher(
                     "/", systemRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
             AdminCommands.Project.class,
             AdminCommands.Role.class,
             AdminCommands.Robot.class,
+            AdminCommands.Keys.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

@@ -139,6 +139,28 @@ class AdminCommandsTest {
     }
 
     @Test
+    void keysAreListedAndRotatedFromTheCommandLine() throws Exception {
+        Run before = admin("keys", "list");
+        assertThat(before.exit()).as(before.err()).isZero();
+        assertThat(before.out()).contains("signing").doesNotContain("\"d\"");
+
+        Run rotated = admin("keys", "rotate", "--json");
+        assertThat(rotated.exit()).as(rotated.err()).isZero();
+        String newKey = json(rotated.out()).path("signingKey").path("keyId").asText();
+        Run after = admin("keys", "list");
+        assertThat(after.out()).contains(newKey + "  created").contains("verifying only");
+
+        Run revoked = admin("keys", "rotate", "--revoke-others");
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        assertThat(revoked.out()).startsWith("now signing with ").contains("(all other keys revoked)");
+        assertThat(admin("keys", "list").out()).doesNotContain("verifying only");
+
+        Run refused = cli("alice", "alice-password-1", null, "keys", "rotate");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("only a system admin");
+    }
+
+    @Test
     void onlyAdminsManage() {
         Run refused = cli("alice", "alice-password-1", null, "project", "create", "mine");
         assertThat(refused.exit()).isEqualTo(1);

@@ -70,6 +70,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void protectionDefaultsAndOverrides() throws Exception {
+        var defaults = ConfigLoader.load(null, Map.of(), Map.of()).auth().protection();
+        assertThat(defaults).isEqualTo(new GatehouseConfig.Protection("24h", 10, "5m", 50, "5m"));
+
+        Path file = dir.resolve("protection.yaml");
+        Files.writeString(file, "auth:\n  protection:\n    signingKeyRotation: 6h\n    accountFailures: 5\n");
+        var c = ConfigLoader.load(
+                file,
+                Map.of("GATEHOUSE_AUTH_PROTECTION_ADDRESS_FAILURES", "0"),
+                Map.of("auth.protection.accountWindow", "1m"));
+        assertThat(c.auth().protection()).isEqualTo(new GatehouseConfig.Protection("6h", 5, "1m", 0, "5m"));
+    }
+
+    @Test
+    void badProtectionSettingsAreNamed() {
+        for (var bad : Map.of(
+                        "auth.protection.signingKeyRotation", "30s",
+                        "auth.protection.accountWindow", "0s",
+                        "auth.protection.addressWindow", "soon",
+                        "auth.protection.accountFailures", "-1",
+                        "auth.protection.addressFailures", "lots")
+                .entrySet()) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(bad.getKey(), bad.getValue())))
+                    .as(bad.toString())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad.getKey());
+        }
+    }
+
+    @Test
     void unknownSettingsInTheFileAreRefused() throws Exception {
         Path file = dir.resolve("typo.yaml");
         Files.writeString(file, "server:\n  lisen: 0.0.0.0:6000\n");

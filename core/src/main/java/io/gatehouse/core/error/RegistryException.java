@@ -6,7 +6,15 @@ package io.gatehouse.core.error;
  * they never carry secrets or internal paths.
  */
 public abstract sealed class RegistryException extends RuntimeException
-        permits NotFound, Invalid, Unauthenticated, Denied, Conflict, Unsupported, Unavailable, QuotaExceeded {
+        permits NotFound,
+                Invalid,
+                Unauthenticated,
+                Denied,
+                Conflict,
+                Unsupported,
+                Unavailable,
+                QuotaExceeded,
+                TooManyRequests {
 
     private final transient Object detail;
 

@@ -113,5 +113,8 @@ public interface MetadataStore extends AutoCloseable {
         List<SigningKeyRecord> all();
 
         void add(SigningKeyRecord key);
+
+        /** Removes a retired key, so tokens it signed no longer verify; false if it was not there. */
+        boolean delete(String keyId);
     }
 }

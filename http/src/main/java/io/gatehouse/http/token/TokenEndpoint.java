@@ -48,4 +48,13 @@ public final class TokenEndpoint {
         ex.header("Cache-Control", "no-store");
         ex.sendJson(200, body);
     }
+
+    /**
+     * {@code GET /token/jwks}: the public keys tokens are verified with, as a JSON Web Key Set, so another
+     * service can check our tokens. Public by nature; short caching because keys rotate.
+     */
+    public void jwks(Exchange ex) throws Exception {
+        ex.header("Cache-Control", "public, max-age=60");
+        ex.sendJson(200, tokens.jwks());
+    }
 }

@@ -6,6 +6,7 @@ import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.error.NotFound;
 import io.gatehouse.core.error.QuotaExceeded;
 import io.gatehouse.core.error.RegistryException;
+import io.gatehouse.core.error.TooManyRequests;
 import io.gatehouse.core.error.Unauthenticated;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.error.Unsupported;
@@ -62,6 +63,7 @@ public final class OciErrorRenderer implements ErrorRenderer {
             case Unsupported u -> new Mapped(OciErrorCode.UNSUPPORTED);
             case Unavailable u -> new Mapped(OciErrorCode.UNAVAILABLE);
             case QuotaExceeded q -> new Mapped(OciErrorCode.DENIED, 507);
+            case TooManyRequests t -> new Mapped(OciErrorCode.TOOMANYREQUESTS);
         };
     }
 

@@ -8,6 +8,7 @@ import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.error.NotFound;
 import io.gatehouse.core.error.QuotaExceeded;
 import io.gatehouse.core.error.RegistryException;
+import io.gatehouse.core.error.TooManyRequests;
 import io.gatehouse.core.error.Unauthenticated;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.error.Unsupported;
@@ -43,7 +44,8 @@ class OciErrorRendererTest {
                 Arguments.of(new Conflict("x"), "BLOB_UPLOAD_INVALID", 409),
                 Arguments.of(new Unsupported("x"), "UNSUPPORTED", 405),
                 Arguments.of(new Unavailable("x", null), "UNAVAILABLE", 503),
-                Arguments.of(new QuotaExceeded("x"), "DENIED", 507));
+                Arguments.of(new QuotaExceeded("x"), "DENIED", 507),
+                Arguments.of(new TooManyRequests("x", 10, java.time.Duration.ofMinutes(5)), "TOOMANYREQUESTS", 429));
     }
 
     @ParameterizedTest

@@ -242,4 +242,61 @@ public final class AdminCommands {
                     a -> "revoked " + loginName);
         }
     }
+
+    @Command(
+            name = "keys",
+            description = "Manage the keys registry tokens are signed with.",
+            subcommands = {KeysList.class, KeysRotate.class})
+    public static final class Keys {}
+
+    @Command(name = "list", description = "List the token signing keys (ids and ages; never key material).")
+    static final class KeysList implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call("GET", "/api/v1/system/signing-keys", null, AdminCommands::keyLines);
+        }
+    }
+
+    @Command(
+            name = "rotate",
+            description = "Sign new tokens with a fresh key now; older keys verify until their tokens expire.")
+    static final class KeysRotate implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Option(
+                names = "--revoke-others",
+                description = "Also delete every other key at once: all tokens issued so far stop working"
+                        + " (use when a key may have leaked).")
+        boolean revokeOthers;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call(
+                    "POST",
+                    "/api/v1/system/signing-keys/rotate",
+                    Map.of("revokeOthers", revokeOthers),
+                    a -> "now signing with "
+                            + a.path("signingKey").path("keyId").asText()
+                            + (revokeOthers ? " (all other keys revoked)" : "")
+                            + "\n" + keyLines(a));
+        }
+    }
+
+    private static String keyLines(com.fasterxml.jackson.databind.JsonNode answer) {
+        StringBuilder out = new StringBuilder();
+        for (var key : answer.path("keys")) {
+            if (!out.isEmpty()) {
+                out.append('\n');
+            }
+            out.append(key.path("keyId").asText())
+                    .append("  created ")
+                    .append(key.path("createdAt").asText())
+                    .append(key.path("signing").asBoolean() ? "  signing" : "  verifying only");
+        }
+        return out.toString();
+    }
 }

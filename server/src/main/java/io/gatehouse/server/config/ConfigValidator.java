@@ -15,6 +15,27 @@ public final class ConfigValidator {
         listenAddress(c.server().listen());
         duration("server.shutdownTimeout", c.server().shutdownTimeout());
         duration("auth.tokenTtl", c.auth().tokenTtl());
+        var protection = c.auth().protection();
+        require(
+                duration("auth.protection.signingKeyRotation", protection.signingKeyRotation())
+                                .compareTo(Duration.ofMinutes(1))
+                        >= 0,
+                "auth.protection.signingKeyRotation",
+                "must be at least 1m");
+        require(protection.accountFailures() >= 0, "auth.protection.accountFailures", "must not be negative");
+        require(protection.addressFailures() >= 0, "auth.protection.addressFailures", "must not be negative");
+        require(
+                duration("auth.protection.accountWindow", protection.accountWindow())
+                                .toMillis()
+                        > 0,
+                "auth.protection.accountWindow",
+                "must be positive");
+        require(
+                duration("auth.protection.addressWindow", protection.addressWindow())
+                                .toMillis()
+                        > 0,
+                "auth.protection.addressWindow",
+                "must be positive");
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {

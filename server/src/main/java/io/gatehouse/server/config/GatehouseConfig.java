@@ -14,7 +14,7 @@ public record GatehouseConfig(
                 new Server("127.0.0.1:5000", "", new Tls("", ""), "30s", ""),
                 new Storage("filesystem", new Filesystem(""), new S3("", "us-east-1", "", "", "", "", true)),
                 new Database("", "", "", "", 16),
-                new Auth("gatehouse", "gatehouse", "5m"),
+                new Auth("gatehouse", "gatehouse", "5m", Protection.defaults()),
                 new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024));
     }
 
@@ -73,8 +73,28 @@ public record GatehouseConfig(
      * @param service the {@code service} of Bearer challenges and the audience of tokens
      * @param issuer the {@code iss} of tokens
      * @param tokenTtl lifetime of registry tokens, e.g. {@code 5m}
+     * @param protection signing-key rotation and failed-login limits
      */
-    public record Auth(String service, String issuer, String tokenTtl) {}
+    public record Auth(String service, String issuer, String tokenTtl, Protection protection) {}
+
+    /**
+     * @param signingKeyRotation how old the token signing key may get before a new one replaces it; older
+     *     keys keep verifying until their tokens have expired
+     * @param accountFailures failed logins allowed per account name within {@code accountWindow}; 0: no limit
+     * @param accountWindow how long an account's failures count (keep it short: strangers can lock an account)
+     * @param addressFailures failed logins allowed per client address within {@code addressWindow}; 0: no limit
+     * @param addressWindow how long an address's failures count
+     */
+    public record Protection(
+            String signingKeyRotation,
+            int accountFailures,
+            String accountWindow,
+            int addressFailures,
+            String addressWindow) {
+        public static Protection defaults() {
+            return new Protection("24h", 10, "5m", 50, "5m");
+        }
+    }
 
     public record Limits(int maxManifestBytes, long maxBlobBytes) {}
 }

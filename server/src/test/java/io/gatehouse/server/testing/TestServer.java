@@ -6,6 +6,7 @@ import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,12 +30,17 @@ public final class TestServer implements AutoCloseable {
 
     /** @param settings extra settings as dotted paths (e.g. {@code storage.type=s3}), applied like flags */
     public static TestServer start(Path dataDir, Map<String, String> settings) throws Exception {
+        return start(dataDir, settings, Clock.systemUTC());
+    }
+
+    /** @param clock what the server's services take as now (a {@link TestClock} to test expiry without sleeping) */
+    public static TestServer start(Path dataDir, Map<String, String> settings, Clock clock) throws Exception {
         Map<String, String> flags = new HashMap<>(settings);
         flags.put("dataDir", dataDir.toString());
         flags.putIfAbsent("server.listen", "127.0.0.1:0");
         flags.putIfAbsent("server.shutdownTimeout", "5s");
         GatehouseConfig config = ConfigLoader.load(null, Map.of(), flags);
-        var server = new GatehouseServer(config);
+        var server = new GatehouseServer(config, clock);
         try {
             FirstStart.ensureAdmin(server.metadata(), dataDir, ADMIN_PASSWORD);
             server.start();

@@ -38,4 +38,14 @@ final class JdbcSigningKeys implements MetadataStore.SigningKeys {
             throw new Conflict("signing key id already in use");
         }
     }
+
+    @Override
+    public boolean delete(String keyId) {
+        int deleted = db.write(
+                h -> h.createUpdate("DELETE FROM signing_keys WHERE key_id = :keyId")
+                        .bind("keyId", keyId)
+                        .execute(),
+                n -> n > 0);
+        return deleted > 0;
+    }
 }

@@ -709,4 +709,16 @@ public abstract class MetadataStoreContract extends StoreContractBase {
                 .extracting(SigningKeyRecord::privateJwk)
                 .containsExactly("{}");
     }
+
+    @Test
+    void deletingAKeyRemovesOnlyThatKey() {
+        store.signingKeys().add(new SigningKeyRecord("k1", "{}", T0));
+        store.signingKeys().add(new SigningKeyRecord("k2", "{}", T0.plusSeconds(60)));
+
+        assertThat(store.signingKeys().delete("k1")).isTrue();
+        assertThat(store.signingKeys().delete("k1")).as("already gone").isFalse();
+        assertThat(store.signingKeys().all())
+                .extracting(SigningKeyRecord::keyId)
+                .containsExactly("k2");
+    }
 }
