@@ -23,6 +23,8 @@ import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
 import io.gatehouse.http.admin.AdminHandler;
+import io.gatehouse.http.admin.OpenApiHandler;
+import io.gatehouse.http.admin.PolicyHandler;
 import io.gatehouse.http.token.TokenEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
 import io.gatehouse.oci.http.DiscoveryHandler;
@@ -52,6 +54,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -84,6 +87,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final ObservabilityHandler observability;
     private final EventBus events = new EventBus();
     private final Duration shutdownTimeout;
+    private final List<Dispatcher> dispatchers;
 
     public GatehouseServer(GatehouseConfig config) {
         this.config = config;
@@ -145,8 +149,9 @@ public final class GatehouseServer implements AutoCloseable {
             var challenge = new BearerChallenge(
                     config.server().publicUrl(), config.auth().service());
             var errors = new OciErrorRenderer();
-            var oci = OciProtocol.wrap(new Dispatcher(
-                    "/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress));
+            var ociDispatcher = new Dispatcher(
+                    "/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
+            var oci = OciProtocol.wrap(ociDispatcher);
 
             this.ops = new OpsHandler(metadata, blobs, registry);
             var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
@@ -155,16 +160,13 @@ public final class GatehouseServer implements AutoCloseable {
                     Route.get("/healthz", null, ops::healthz),
                     Route.get("/readyz", null, ops::readyz),
                     Route.get("/metrics", null, ops::metrics));
-            var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, clock);
+            var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, events, clock);
+            List<Route> apiRoutes = new ArrayList<>();
+            apiRoutes.addAll(new AdminHandler(administration).routes());
+            apiRoutes.addAll(new PolicyHandler(administration).routes());
+            apiRoutes.add(new OpenApiHandler(List.of(OpenApiHandler.BASE)).route());
             var api = new Dispatcher(
-                    "/api/",
-                    new AdminHandler(administration).routes(),
-                    authenticator,
-                    decisions,
-                    errors,
-                    challenge,
-                    traffic,
-                    clientAddress);
+                    "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var system = new Dispatcher(
                     "/", systemRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
 
@@ -174,6 +176,7 @@ public final class GatehouseServer implements AutoCloseable {
             this.jetty = new Server(threads);
             this.connector = connector(jetty, config);
             jetty.addConnector(connector);
+            this.dispatchers = List.of(ociDispatcher, api, system);
             var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, api, system);
             this.observability = new ObservabilityHandler(sequence, registry);
             jetty.setHandler(new GracefulHandler(observability));
@@ -190,6 +193,16 @@ public final class GatehouseServer implements AutoCloseable {
 
     public MetadataStore metadata() {
         return metadata;
+    }
+
+    /** Every route the server serves, from all its route tables. */
+    public List<Route> routes() {
+        return dispatchers.stream().flatMap(d -> d.routes().stream()).toList();
+    }
+
+    /** Where events go (audit, metrics); tests subscribe here to see what the server emitted. */
+    public EventBus events() {
+        return events;
     }
 
     public void start() throws Exception {
