@@ -284,7 +284,9 @@ public final class AccessAdministration {
             throw new Invalid(Invalid.Kind.PARAMETER, "a robot's lifetime must be positive");
         }
         String loginName = "robot$" + project.name() + "+" + name;
-        Optional<Instant> expiresAt = lifetime.map(d -> clock.instant().plus(d));
+        // Whole seconds: what the store keeps, and what a person reads.
+        Optional<Instant> expiresAt =
+                lifetime.map(d -> clock.instant().plus(d).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         byte[] secretBytes = new byte[32];
         random.nextBytes(secretBytes);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);

@@ -170,6 +170,9 @@ public final class PolicyHandler {
     }
 
     private static Map<String, Object> labels(RepositoryName repository, Map<String, String> labels) {
-        return Map.of("repository", repository.value(), "labels", new java.util.TreeMap<>(labels));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("repository", repository.value());
+        out.put("labels", new java.util.TreeMap<>(labels));
+        return out;
     }
 }
