@@ -83,6 +83,9 @@ public final class AccessAdministration {
         }
     }
 
+    /** A local user as the API lists it: no password hash. */
+    public record UserSummary(String name, Instant createdAt) {}
+
     /** A role as the API lists it. */
     public record RoleDescription(Role role, boolean builtIn) {}
 
@@ -113,9 +116,9 @@ public final class AccessAdministration {
     }
 
     /** Local users, by name, with when they were created; never their password hashes. */
-    public List<Map.Entry<String, Instant>> users() {
+    public List<UserSummary> users() {
         return users.all().stream()
-                .map(u -> Map.entry(u.username(), u.createdAt()))
+                .map(u -> new UserSummary(u.username(), u.createdAt()))
                 .toList();
     }
 
@@ -383,8 +386,10 @@ public final class AccessAdministration {
     }
 
     public void removeDenyRule(Actor actor, Optional<String> project, String id) {
+        requireRuleId(id);
+        // A project's rules live under <project>/<id>; a bare id on the project route can reach no other rule.
         String storedId = project.isPresent() ? project(project.get()).name() + "/" + id : id;
-        if (id == null || id.contains("/") && project.isPresent() || !access.removeDenyRule(storedId)) {
+        if (!access.removeDenyRule(storedId)) {
             throw new NotFound(
                     NotFound.Kind.PROJECT,
                     "no deny rule " + id + project.map(p -> " in project " + p).orElse(""));

@@ -60,12 +60,15 @@ public final class AdminHandler {
     void me(Exchange ex) throws Exception {
         Principal principal = ex.caller().principal();
         ex.sendJson(
-                200, Map.of("name", principal.name(), "kind", principal instanceof Principal.Robot ? "robot" : "user"));
+                200,
+                JsonBodies.object(
+                        "name", principal.name(), "kind", principal instanceof Principal.Robot ? "robot" : "user"));
     }
 
     void listUsers(Exchange ex) throws Exception {
         var users = admin.users().stream()
-                .map(u -> Map.of("name", u.getKey(), "createdAt", u.getValue().toString()))
+                .map(u -> JsonBodies.object(
+                        "name", u.name(), "createdAt", u.createdAt().toString()))
                 .toList();
         ex.sendJson(200, Map.of("users", users));
     }

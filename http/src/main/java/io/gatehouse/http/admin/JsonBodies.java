@@ -131,6 +131,15 @@ final class JsonBodies {
         return out;
     }
 
+    /** A JSON object with its fields in the order given (Map.of would shuffle them). */
+    static Map<String, Object> object(Object... keysAndValues) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            out.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return out;
+    }
+
     static AccessAdministration.Actor actor(Exchange ex) {
         return new AccessAdministration.Actor(ex.caller().principal().name(), ex.context());
     }

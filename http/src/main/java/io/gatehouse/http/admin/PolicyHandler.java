@@ -119,7 +119,7 @@ public final class PolicyHandler {
         String group = ex.pathParam("group", String::valueOf);
         String user = text(body(ex), "user", true);
         admin.addGroupMember(actor(ex), group, user);
-        ex.sendJson(201, Map.of("group", group, "user", user));
+        ex.sendJson(201, JsonBodies.object("group", group, "user", user));
     }
 
     void removeMember(Exchange ex) throws Exception {
