@@ -2,6 +2,7 @@ package io.gatehouse.access;
 
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.UserRecord;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +26,13 @@ class InMemoryUsers implements MetadataStore.Users {
     @Override
     public boolean create(UserRecord user) {
         return users.putIfAbsent(user.username(), user) == null;
+    }
+
+    @Override
+    public List<UserRecord> all() {
+        return users.values().stream()
+                .sorted(java.util.Comparator.comparing(UserRecord::username))
+                .toList();
     }
 
     /** Replaces a user's record, as a password change would. */

@@ -70,6 +70,11 @@ public final class Dispatcher extends Handler.Abstract {
         this.clientAddress = clientAddress;
     }
 
+    /** This dispatcher's route table, for checks such as the OpenAPI document's completeness. */
+    public List<Route> routes() {
+        return routes;
+    }
+
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();

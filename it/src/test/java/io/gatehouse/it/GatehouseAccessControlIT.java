@@ -39,12 +39,14 @@ class GatehouseAccessControlIT {
                 server.server().metadata().users(),
                 server.server().metadata().access(),
                 new PasswordHasher(),
+                server.server().events(),
                 Clock.systemUTC());
-        admin.createProject("teama", false);
-        admin.createUser("reader", "reader-password-1".toCharArray());
-        admin.grant("reader", "teama", Optional.empty(), new Subject.User("reader"));
-        ci = admin.createRobot("teama", "ci", EnumSet.of(Action.PUSH), Optional.empty(), "admin");
-        cluster = admin.createRobot("teama", "cluster", EnumSet.of(Action.PULL), Optional.empty(), "admin");
+        var by = AccessAdministration.Actor.internal("admin");
+        admin.createProject(by, "teama", false);
+        admin.createUser(by, "reader", "reader-password-1".toCharArray());
+        admin.grant(by, "reader", "teama", Optional.empty(), new Subject.User("reader"));
+        ci = admin.createRobot(by, "teama", "ci", EnumSet.of(Action.PUSH), Optional.empty());
+        cluster = admin.createRobot(by, "teama", "cluster", EnumSet.of(Action.PULL), Optional.empty());
     }
 
     @AfterAll

@@ -24,6 +24,8 @@ import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
 import io.gatehouse.http.admin.AdminHandler;
+import io.gatehouse.http.admin.OpenApiHandler;
+import io.gatehouse.http.admin.PolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
 import io.gatehouse.http.token.TokenEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
@@ -87,6 +89,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final ObservabilityHandler observability;
     private final EventBus events = new EventBus();
     private final Duration shutdownTimeout;
+    private final List<Dispatcher> dispatchers;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Clock.systemUTC());
@@ -167,8 +170,9 @@ public final class GatehouseServer implements AutoCloseable {
             var challenge = new BearerChallenge(
                     config.server().publicUrl(), config.auth().service());
             var errors = new OciErrorRenderer();
-            var oci = OciProtocol.wrap(new Dispatcher(
-                    "/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress));
+            var ociDispatcher = new Dispatcher(
+                    "/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
+            var oci = OciProtocol.wrap(ociDispatcher);
 
             this.ops = new OpsHandler(metadata, blobs, registry);
             var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
@@ -178,9 +182,12 @@ public final class GatehouseServer implements AutoCloseable {
                     Route.get("/healthz", null, ops::healthz),
                     Route.get("/readyz", null, ops::readyz),
                     Route.get("/metrics", null, ops::metrics));
-            var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, clock);
-            List<Route> apiRoutes = new ArrayList<>(new AdminHandler(administration).routes());
+            var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, events, clock);
+            List<Route> apiRoutes = new ArrayList<>();
+            apiRoutes.addAll(new AdminHandler(administration).routes());
+            apiRoutes.addAll(new PolicyHandler(administration).routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
+            apiRoutes.add(new OpenApiHandler(List.of(OpenApiHandler.BASE, "openapi/signing-keys.json")).route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var system = new Dispatcher(
@@ -192,6 +199,7 @@ public final class GatehouseServer implements AutoCloseable {
             this.jetty = new Server(threads);
             this.connector = connector(jetty, config);
             jetty.addConnector(connector);
+            this.dispatchers = List.of(ociDispatcher, api, system);
             var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, api, system);
             this.observability = new ObservabilityHandler(sequence, registry);
             jetty.setHandler(new GracefulHandler(observability));
@@ -208,6 +216,16 @@ public final class GatehouseServer implements AutoCloseable {
 
     public MetadataStore metadata() {
         return metadata;
+    }
+
+    /** Every route the server serves, from all its route tables. */
+    public List<Route> routes() {
+        return dispatchers.stream().flatMap(d -> d.routes().stream()).toList();
+    }
+
+    /** Where events go (audit, metrics); tests subscribe here to see what the server emitted. */
+    public EventBus events() {
+        return events;
     }
 
     public void start() throws Exception {

@@ -2,6 +2,8 @@ package io.gatehouse.server;
 
 import io.gatehouse.access.AdminBootstrap;
 import io.gatehouse.server.cli.AdminCommands;
+import io.gatehouse.server.cli.LoginCommands;
+import io.gatehouse.server.cli.PolicyCommands;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
@@ -26,6 +28,11 @@ import picocli.CommandLine.Option;
             AdminCommands.Role.class,
             AdminCommands.Robot.class,
             AdminCommands.Keys.class,
+            PolicyCommands.Deny.class,
+            PolicyCommands.Repository.class,
+            PolicyCommands.Group.class,
+            LoginCommands.Login.class,
+            LoginCommands.Logout.class,
             CommandLine.HelpCommand.class
         })
 public final class Main {

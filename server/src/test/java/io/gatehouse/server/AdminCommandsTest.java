@@ -203,6 +203,189 @@ class AdminCommandsTest {
                 .contains("unknown action");
     }
 
+    @Test
+    void listingsShowUsersProjectsBindingsAndRobots() {
+        assertThat(admin("user", "list").out()).contains("admin").contains("alice");
+        assertThat(admin("project", "list").out()).contains("teama").contains("teamb");
+        assertThat(admin("role", "bindings", "--project", "teama").out())
+                .contains("writer user:alice on project:teama");
+        assertThat(admin("robot", "create", "lister", "--project", "teamb", "--actions", "pull")
+                        .exit())
+                .isZero();
+        Run robots = admin("robot", "list", "--project", "teamb");
+        assertThat(robots.out()).contains("robot$teamb+lister pull last used never");
+        Run robotsJson = admin("robot", "list", "--project", "teamb", "--json");
+        assertThat(json(robotsJson.out()).path("robots").toString())
+                .contains("\"name\":\"robot$teamb+lister\"")
+                .doesNotContain("secret");
+        assertThat(admin("robot", "list", "--project", "nope").err()).contains("project nope not found");
+        assertThat(cli("alice", "alice-password-1", null, "user", "list").err()).contains("only a system admin");
+    }
+
+    @Test
+    void aCustomRoleIsDefinedGrantedAndRevoked() {
+        Run defined = admin("role", "define", "promoter", "--actions", "pull,push");
+        assertThat(defined.exit()).as(defined.err()).isZero();
+        assertThat(defined.out()).contains("defined role promoter: pull,push");
+        assertThat(admin("role", "list").out())
+                .contains("reader: pull (built in)")
+                .contains("promoter: pull,push");
+        assertThat(admin("role", "define", "writer", "--actions", "pull").err()).contains("built in");
+        assertThat(admin("role", "define", "promoter", "--actions", "pull").err())
+                .contains("exists");
+        assertThat(admin("role", "define", "flyer", "--actions", "fly").err()).contains("unknown action fly");
+
+        assertThat(admin("project", "create", "teamc").exit()).isZero();
+        assertThat(cli(
+                                "admin",
+                                TestServer.ADMIN_PASSWORD,
+                                "carol-password-1",
+                                "user",
+                                "create",
+                                "carol",
+                                "--password-stdin")
+                        .exit())
+                .isZero();
+        assertThat(admin(
+                                "role",
+                                "grant",
+                                "promoter",
+                                "--project",
+                                "teamc",
+                                "--repository",
+                                "releases",
+                                "--user",
+                                "carol")
+                        .out())
+                .contains("granted promoter on repository:teamc/releases");
+        var carol = as("carol", "carol-password-1");
+        assertThat(push(carol, "teamc/releases", "by carol")).isEqualTo(201);
+
+        Run revoked = admin(
+                "role", "revoke", "promoter", "--project", "teamc", "--repository", "releases", "--user", "carol");
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        assertThat(revoked.out()).contains("revoked promoter from user carol");
+        assertThat(push(carol, "teamc/releases", "after revoke")).isEqualTo(403);
+        assertThat(admin(
+                                "role",
+                                "revoke",
+                                "promoter",
+                                "--project",
+                                "teamc",
+                                "--repository",
+                                "releases",
+                                "--user",
+                                "carol")
+                        .err())
+                .contains("no binding");
+    }
+
+    @Test
+    void aRobotBindingIsRevokedByItsLoginName() {
+        Run created = admin("robot", "create", "bound", "--project", "teama", "--actions", "pull", "--json");
+        String name = json(created.out()).path("name").asText();
+        assertThat(admin("role", "grant", "reader", "--project", "teama", "--robot", name)
+                        .exit())
+                .isZero();
+        assertThat(admin("role", "bindings", "--project", "teama").out()).contains("reader robot:" + name);
+        Run revoked = admin("role", "revoke", "reader", "--project", "teama", "--robot", name);
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        assertThat(admin("role", "bindings", "--project", "teama").out()).doesNotContain("robot:" + name);
+    }
+
+    @Test
+    void aDenyRuleForProductionDeletesFollowsTheLabel() {
+        var alice = as("alice", "alice-password-1");
+        assertThat(push(alice, "teama/api", "api layer")).isEqualTo(201);
+        String blob = "/v2/teama/api/blobs/" + Digest.sha256("api layer".getBytes(StandardCharsets.UTF_8));
+
+        Run labelled = admin("repository", "label", "teama/api", "env=production", "tier=1");
+        assertThat(labelled.exit()).as(labelled.err()).isZero();
+        assertThat(labelled.out()).contains("teama/api: env=production,tier=1");
+        assertThat(admin("repository", "labels", "teama/api").out()).contains("env=production");
+
+        Run added = admin(
+                "deny",
+                "add",
+                "--id",
+                "no-prod-deletes",
+                "--actions",
+                "delete",
+                "--label",
+                "env=production",
+                "--exempt-group",
+                "release");
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.out())
+                .contains(
+                        "added deny rule no-prod-deletes: refuses delete on ** labelled env=production except group:release");
+        assertThat(admin("deny", "list").out()).contains("no-prod-deletes");
+        assertThat(RegistryHttp.asAdmin(server).delete(blob).statusCode())
+                .as("even the system admin")
+                .isEqualTo(403);
+
+        assertThat(admin("group", "add-member", "release", "--user", "admin").out())
+                .contains("added admin to group release");
+        assertThat(admin("group", "add-member", "release", "--user", "admin").err())
+                .contains("already in group release");
+        assertThat(RegistryHttp.asAdmin(server).delete(blob).statusCode())
+                .as("the release group is exempt")
+                .isEqualTo(202);
+        assertThat(admin("group", "remove-member", "release", "--user", "admin").out())
+                .contains("removed admin from group release");
+        assertThat(admin("group", "remove-member", "release", "--user", "admin").err())
+                .contains("not in group");
+
+        assertThat(admin("deny", "remove", "no-prod-deletes").out()).contains("removed deny rule no-prod-deletes");
+        assertThat(admin("deny", "remove", "no-prod-deletes").err()).contains("no deny rule");
+        assertThat(admin("repository", "label", "teama/api", "--clear").out()).contains("(no labels)");
+    }
+
+    @Test
+    void projectDenyRulesAndLabelMistakes() {
+        Run added = admin(
+                "deny",
+                "add",
+                "--project",
+                "teamb",
+                "--id",
+                "frozen",
+                "--actions",
+                "push",
+                "--repository",
+                "teamb/frozen");
+        assertThat(added.exit()).as(added.err()).isZero();
+        assertThat(added.out()).contains("teamb/frozen: refuses push on teamb/frozen");
+        assertThat(admin("deny", "list", "--project", "teamb").out()).contains("frozen");
+        assertThat(admin(
+                                "deny",
+                                "add",
+                                "--project",
+                                "teamb",
+                                "--id",
+                                "escape",
+                                "--actions",
+                                "push",
+                                "--repository",
+                                "teama/**")
+                        .err())
+                .contains("start with teamb/");
+        assertThat(admin("deny", "add", "--id", "bad", "--actions", "push", "--label", "Env!=x")
+                        .err())
+                .contains("label key");
+        assertThat(admin("deny", "remove", "frozen", "--project", "teamb").exit())
+                .isZero();
+
+        assertThat(admin("repository", "label", "teama/api", "env").err()).contains("KEY=VALUE");
+        assertThat(admin("repository", "label", "teama/api").err()).contains("--clear");
+        assertThat(admin("repository", "label", "nope/api", "env=x").err()).contains("project nope not found");
+        assertThat(cli("alice", "alice-password-1", null, "repository", "label", "teama/api", "env=dev")
+                        .err())
+                .contains("only a system admin");
+        assertThat(admin("group", "add-member", "release", "--user", "nobody").err())
+                .contains("unknown user nobody");
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode json(String text) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);

@@ -5,6 +5,8 @@ import io.gatehouse.core.access.AccessRequest;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.RepositoryName;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
 
 /** Things that happened, for the audit log, webhooks, the scan queue and metrics. */
 public sealed interface Event {
@@ -23,4 +25,29 @@ public sealed interface Event {
     record BlobCommitted(Instant at, RepositoryName repository, Digest digest, long size) implements Event {}
 
     record BlobDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
+
+    /**
+     * A successful administrative change (a project created, a role granted, a robot revoked, ...). Details
+     * are non-secret by construction: passwords and robot secrets are never put here.
+     *
+     * @param actor the principal name that made the change
+     * @param change what kind of change, e.g. {@code project.create}, {@code binding.grant}
+     * @param target what was changed, e.g. {@code project:teama}, {@code robot:robot$teama+ci}
+     */
+    record AdminChanged(
+            Instant at,
+            String actor,
+            String sourceAddress,
+            String requestId,
+            String change,
+            String target,
+            Map<String, String> details)
+            implements Event {
+        public AdminChanged {
+            Objects.requireNonNull(actor, "actor");
+            Objects.requireNonNull(change, "change");
+            Objects.requireNonNull(target, "target");
+            details = Map.copyOf(details);
+        }
+    }
 }

@@ -107,6 +107,9 @@ public interface MetadataStore extends AutoCloseable {
 
         /** Creates the user; false if the name is taken. */
         boolean create(UserRecord user);
+
+        /** Every local user, by name. */
+        List<UserRecord> all();
     }
 
     interface SigningKeys {

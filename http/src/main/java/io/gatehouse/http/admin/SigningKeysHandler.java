@@ -3,7 +3,6 @@ package io.gatehouse.http.admin;
 import static io.gatehouse.http.Route.get;
 import static io.gatehouse.http.Route.post;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.access.PublicSigningKey;
 import io.gatehouse.access.TokenService;
@@ -20,8 +19,6 @@ import java.util.Map;
  * now (for incident response; {@code "revokeOthers": true} also kills every token signed so far).
  */
 public final class SigningKeysHandler {
-    private static final int MAX_BODY = 4 * 1024;
-
     private final TokenService tokens;
 
     public SigningKeysHandler(TokenService tokens) {
@@ -57,21 +54,8 @@ public final class SigningKeysHandler {
         ex.sendJson(200, out);
     }
 
-    /** An empty body means {@code {}}. */
     private static boolean revokeOthers(Exchange ex) throws Exception {
-        byte[] bytes = ex.bodyBytes(MAX_BODY, new Invalid(Invalid.Kind.PARAMETER, "request body too large"));
-        if (bytes.length == 0) {
-            return false;
-        }
-        JsonNode body;
-        try {
-            body = Exchange.JSON.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new Invalid(Invalid.Kind.PARAMETER, "the body is not valid JSON");
-        }
-        if (body == null || !body.isObject()) {
-            throw new Invalid(Invalid.Kind.PARAMETER, "the body must be a JSON object");
-        }
+        JsonNode body = JsonBodies.optionalBody(ex);
         JsonNode revoke = body.get("revokeOthers");
         if (revoke == null || revoke.isNull()) {
             return false;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,11 +13,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** What every admin command shares: where the server is, who is asking, and how to print the answer. */
+/**
+ * What every admin command shares: where the server is, who is asking (flags, then {@code GATEHOUSE_USERNAME}
+ * / {@code GATEHOUSE_PASSWORD}, then what {@code gatehouse login} saved for the server), and how to print
+ * the answer.
+ */
 public final class AdminClient {
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -31,7 +37,7 @@ public final class AdminClient {
             names = "--username",
             paramLabel = "NAME",
             defaultValue = "${env:GATEHOUSE_USERNAME}",
-            description = "Defaults to $GATEHOUSE_USERNAME.")
+            description = "Defaults to $GATEHOUSE_USERNAME, else the saved login.")
     String username;
 
     @Option(
@@ -47,22 +53,72 @@ public final class AdminClient {
     @Spec(Spec.Target.MIXEE)
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** Sends the request and prints the answer; returns the process exit code. */
+    /** The server's answer to one request. */
+    record Answer(int status, JsonNode body) {
+        boolean ok() {
+            return status < 300;
+        }
+
+        String error() {
+            return body.path("errors").path(0).path("message").asText("HTTP " + status);
+        }
+    }
+
+    String server() {
+        return SavedCredentials.key(server);
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    SavedCredentials saved() {
+        return SavedCredentials.forEnvironment(System.getenv());
+    }
+
+    /** Sends the request as the configured caller and prints the answer; returns the process exit code. */
     int call(String method, String path, Map<String, Object> body, Function<JsonNode, String> human)
             throws IOException, InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        if (username == null || username.isEmpty() || password == null) {
-            err.println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD");
+        Optional<SavedCredentials.Login> login = credentials();
+        if (login.isEmpty()) {
+            err().println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD, or run gatehouse login --server "
+                    + server());
             return 2;
         }
-        var request = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
+        Optional<Answer> answer = send(login.get(), method, path, body);
+        if (answer.isEmpty()) {
+            return 1;
+        }
+        return print(answer.get(), human);
+    }
+
+    /** Prints an answer: the JSON or the human line on success, the server's message on failure. */
+    int print(Answer answer, Function<JsonNode, String> human) {
+        if (!answer.ok()) {
+            err().println("gatehouse: " + answer.error());
+            err().flush();
+            return 1;
+        }
+        out().println(json ? answer.body().toString() : human.apply(answer.body()));
+        out().flush();
+        return 0;
+    }
+
+    /** Sends one request; empty (after printing why) if the server cannot be reached. */
+    Optional<Answer> send(SavedCredentials.Login login, String method, String path, Map<String, Object> body)
+            throws IOException, InterruptedException {
+        var request = HttpRequest.newBuilder(URI.create(server() + path))
                 .timeout(Duration.ofSeconds(30))
                 .header(
                         "Authorization",
                         "Basic "
                                 + Base64.getEncoder()
-                                        .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                                        .encodeToString((login.username() + ":" + login.password())
+                                                .getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/json")
                 .method(
                         method,
@@ -73,18 +129,31 @@ public final class AdminClient {
         HttpResponse<String> response;
         try {
             response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException | IllegalArgumentException e) {
+            err().println("gatehouse: cannot reach " + server + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        JsonNode answer;
+        try {
+            answer = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
         } catch (IOException e) {
-            err.println("gatehouse: cannot reach " + server + ": " + e.getMessage());
-            return 1;
+            answer = JSON.createObjectNode();
         }
-        JsonNode answer = response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
-        if (response.statusCode() >= 300) {
-            String message = answer.path("errors").path(0).path("message").asText("HTTP " + response.statusCode());
-            err.println("gatehouse: " + message);
-            return 1;
+        return Optional.of(new Answer(response.statusCode(), answer));
+    }
+
+    /** Flags or environment first; the saved login for this server when no password is given there. */
+    private Optional<SavedCredentials.Login> credentials() throws IOException {
+        if (username != null && !username.isEmpty() && password != null) {
+            return Optional.of(new SavedCredentials.Login(username, password));
         }
-        out.println(json ? answer.toString() : human.apply(answer));
-        out.flush();
-        return 0;
+        return saved().find(server())
+                .filter(l ->
+                        username == null || username.isEmpty() || l.username().equals(username));
+    }
+
+    /** A path segment or query value, percent-encoded (robot names contain {@code $} and {@code +}). */
+    static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -1,11 +1,14 @@
 package io.gatehouse.server.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
@@ -18,7 +21,10 @@ import picocli.CommandLine.Parameters;
 public final class AdminCommands {
     private AdminCommands() {}
 
-    @Command(name = "user", description = "Manage local users.", subcommands = UserCreate.class)
+    @Command(
+            name = "user",
+            description = "Manage local users.",
+            subcommands = {UserCreate.class, UserList.class})
     public static final class User {}
 
     @Command(name = "create", description = "Create a local user; the password is read from standard input.")
@@ -42,11 +48,47 @@ public final class AdminCommands {
         }
     }
 
+    @Command(name = "list", description = "List local users.")
+    static final class UserList implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call(
+                    "GET",
+                    "/api/v1/users",
+                    null,
+                    a -> lines(a.path("users"), u -> u.path("name").asText()));
+        }
+    }
+
     @Command(
             name = "project",
             description = "Manage projects.",
-            subcommands = {ProjectCreate.class, ProjectUpdate.class})
+            subcommands = {ProjectCreate.class, ProjectUpdate.class, ProjectList.class})
     public static final class Project {}
+
+    @Command(name = "list", description = "List projects.")
+    static final class ProjectList implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call(
+                    "GET",
+                    "/api/v1/projects",
+                    null,
+                    a -> lines(
+                            a.path("projects"),
+                            p -> p.path("name").asText()
+                                    + (p.path("public").asBoolean() ? " (public)" : "")
+                                    + (p.path("allowedCidrs").isEmpty()
+                                            ? ""
+                                            : " allow " + join(p.path("allowedCidrs")))));
+        }
+    }
 
     @Command(name = "create", description = "Create a project (private unless --public).")
     static final class ProjectCreate implements Callable<Integer> {
@@ -100,8 +142,35 @@ public final class AdminCommands {
         }
     }
 
-    @Command(name = "role", description = "Manage role bindings.", subcommands = RoleGrant.class)
+    @Command(
+            name = "role",
+            description = "Manage role bindings and custom roles.",
+            subcommands = {RoleGrant.class, RoleRevoke.class, RoleBindings.class, RoleDefine.class, RoleList.class})
     public static final class Role {}
+
+    /** Who a binding names: exactly one of a user, a group or a robot. */
+    static final class Who {
+        @Option(names = "--user")
+        String user;
+
+        @Option(names = "--group")
+        String group;
+
+        @Option(names = "--robot", description = "The robot's login name, e.g. robot$teama+ci.")
+        String robot;
+
+        String kind() {
+            return user != null ? "user" : group != null ? "group" : "robot";
+        }
+
+        String name() {
+            return user != null ? user : group != null ? group : robot;
+        }
+    }
+
+    static String fullRepository(String project, String repository) {
+        return repository.contains("/") ? repository : project + "/" + repository;
+    }
 
     @Command(name = "grant", description = "Grant a role in a project or one of its repositories.")
     static final class RoleGrant implements Callable<Integer> {
@@ -120,31 +189,14 @@ public final class AdminCommands {
         @ArgGroup(exclusive = true, multiplicity = "1")
         Who who;
 
-        static final class Who {
-            @Option(names = "--user")
-            String user;
-
-            @Option(names = "--group")
-            String group;
-
-            @Option(names = "--robot")
-            String robot;
-        }
-
         @Override
         public Integer call() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("role", role);
             if (repository != null) {
-                body.put("repository", repository.contains("/") ? repository : project + "/" + repository);
+                body.put("repository", fullRepository(project, repository));
             }
-            if (who.user != null) {
-                body.put("user", who.user);
-            } else if (who.group != null) {
-                body.put("group", who.group);
-            } else {
-                body.put("robot", who.robot);
-            }
+            body.put(who.kind(), who.name());
             return client.call(
                     "POST",
                     "/api/v1/projects/" + project + "/bindings",
@@ -153,11 +205,137 @@ public final class AdminCommands {
         }
     }
 
+    @Command(name = "revoke", description = "Remove a role binding (the same options as grant name it).")
+    static final class RoleRevoke implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Parameters(paramLabel = "ROLE")
+        String role;
+
+        @Option(names = "--project", required = true)
+        String project;
+
+        @Option(names = "--repository", description = "The repository of a repository binding.")
+        String repository;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Who who;
+
+        @Override
+        public Integer call() throws Exception {
+            String query = "?role=" + AdminClient.encode(role) + "&" + who.kind() + "="
+                    + AdminClient.encode(who.name())
+                    + (repository == null
+                            ? ""
+                            : "&repository=" + AdminClient.encode(fullRepository(project, repository)));
+            return client.call(
+                    "DELETE",
+                    "/api/v1/projects/" + project + "/bindings" + query,
+                    null,
+                    a -> "revoked " + role + " from " + who.kind() + " " + who.name());
+        }
+    }
+
+    @Command(name = "bindings", description = "List the role bindings of a project and its repositories.")
+    static final class RoleBindings implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Option(names = "--project", required = true)
+        String project;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call(
+                    "GET",
+                    "/api/v1/projects/" + project + "/bindings",
+                    null,
+                    a -> lines(a.path("bindings"), b -> {
+                        String kind = b.has("user") ? "user" : b.has("group") ? "group" : "robot";
+                        return b.path("role").asText() + " " + kind + ":"
+                                + b.path(kind).asText() + " on "
+                                + b.path("scope").asText();
+                    }));
+        }
+    }
+
+    @Command(name = "define", description = "Define a custom role: a named set of actions (system admins).")
+    static final class RoleDefine implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(
+                names = "--actions",
+                required = true,
+                split = ",",
+                paramLabel = "ACTION",
+                description = "Some of pull, push, delete, manage.")
+        List<String> actions;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call(
+                    "POST",
+                    "/api/v1/roles",
+                    Map.of("name", name, "actions", actions),
+                    a -> "defined role " + name + ": " + join(a.path("actions")));
+        }
+    }
+
+    @Command(name = "list", description = "List the built-in and custom roles.")
+    static final class RoleList implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call(
+                    "GET",
+                    "/api/v1/roles",
+                    null,
+                    a -> lines(
+                            a.path("roles"),
+                            r -> r.path("name").asText() + ": " + join(r.path("actions"))
+                                    + (r.path("builtIn").asBoolean() ? " (built in)" : "")));
+        }
+    }
+
     @Command(
             name = "robot",
             description = "Manage robot accounts.",
-            subcommands = {RobotCreate.class, RobotRevoke.class})
+            subcommands = {RobotCreate.class, RobotRevoke.class, RobotList.class})
     public static final class Robot {}
+
+    @Command(name = "list", description = "List a project's robots with expiry, revocation and last use.")
+    static final class RobotList implements Callable<Integer> {
+        @Mixin
+        AdminClient client;
+
+        @Option(names = "--project", required = true)
+        String project;
+
+        @Override
+        public Integer call() throws Exception {
+            return client.call(
+                    "GET",
+                    "/api/v1/projects/" + project + "/robots",
+                    null,
+                    a -> lines(
+                            a.path("robots"),
+                            r -> r.path("name").asText() + " " + join(r.path("actions"))
+                                    + (r.path("revoked").asBoolean() ? " revoked" : "")
+                                    + (r.path("expired").asBoolean() ? " expired" : "")
+                                    + (r.path("expiresAt").isTextual()
+                                            ? " expires " + r.path("expiresAt").asText()
+                                            : "")
+                                    + " last used "
+                                    + r.path("lastUsed").asText("never")));
+        }
+    }
 
     @Command(name = "create", description = "Create a robot account; prints its login name and secret (shown once).")
     static final class RobotCreate implements Callable<Integer> {
@@ -286,17 +464,24 @@ public final class AdminCommands {
         }
     }
 
-    private static String keyLines(com.fasterxml.jackson.databind.JsonNode answer) {
-        StringBuilder out = new StringBuilder();
-        for (var key : answer.path("keys")) {
-            if (!out.isEmpty()) {
-                out.append('\n');
-            }
-            out.append(key.path("keyId").asText())
-                    .append("  created ")
-                    .append(key.path("createdAt").asText())
-                    .append(key.path("signing").asBoolean() ? "  signing" : "  verifying only");
-        }
-        return out.toString();
+    private static String keyLines(JsonNode answer) {
+        return lines(
+                answer.path("keys"),
+                key -> key.path("keyId").asText() + "  created "
+                        + key.path("createdAt").asText()
+                        + (key.path("signing").asBoolean() ? "  signing" : "  verifying only"));
+    }
+
+    /** One line per element, or "(none)". */
+    static String lines(JsonNode array, Function<JsonNode, String> line) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(line.apply(n)));
+        return out.isEmpty() ? "(none)" : String.join("\n", out);
+    }
+
+    static String join(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return String.join(",", out);
     }
 }

@@ -2,6 +2,7 @@ package io.gatehouse.storage.jdbc;
 
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.UserRecord;
+import java.util.List;
 import java.util.Optional;
 
 final class JdbcUsers implements MetadataStore.Users {
@@ -38,5 +39,13 @@ final class JdbcUsers implements MetadataStore.Users {
                     return true;
                 },
                 created -> created);
+    }
+
+    @Override
+    public List<UserRecord> all() {
+        return db.read(h -> h.createQuery("SELECT username, password_hash, created_at FROM users ORDER BY username")
+                .map((rs, ctx) -> new UserRecord(
+                        rs.getString("username"), rs.getString("password_hash"), Database.instant(rs, "created_at")))
+                .list());
     }
 }

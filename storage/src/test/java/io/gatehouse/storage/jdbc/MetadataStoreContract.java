@@ -681,6 +681,14 @@ public abstract class MetadataStoreContract extends StoreContractBase {
     }
 
     @Test
+    void usersAreListedByName() {
+        store.users().create(new UserRecord("bob", "$argon2id$bob", T0.plusSeconds(1)));
+        store.users().create(alice);
+        assertThat(store.users().all()).extracting(UserRecord::username).containsExactly("alice", "bob");
+        assertThat(store.users().all().getFirst().createdAt()).isEqualTo(T0);
+    }
+
+    @Test
     void namesAreCaseSensitive() {
         store.users().create(alice);
         assertThat(store.users().find("Alice")).isEmpty();
