@@ -6,6 +6,7 @@ import io.gatehouse.core.access.policy.AccessStore;
 import io.gatehouse.core.access.policy.BindingScope;
 import io.gatehouse.core.access.policy.ProjectSettings;
 import io.gatehouse.core.access.policy.RobotAccount;
+import io.gatehouse.core.access.policy.RobotFederation;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.access.policy.Role;
 import io.gatehouse.core.access.policy.RoleBinding;
@@ -118,6 +119,41 @@ public final class AccessAdministration {
      */
     public CreatedRobot createRobot(
             String projectName, String name, Set<Action> actions, Optional<Duration> lifetime, String createdBy) {
+        RobotAccount account = newRobot(projectName, name, actions, lifetime);
+        byte[] secretBytes = new byte[32];
+        random.nextBytes(secretBytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        var record = new RobotRecord(
+                account, hasher.hash(secret.toCharArray()), createdBy, clock.instant(), Optional.empty());
+        if (!access.createRobot(record)) {
+            throw new Conflict("robot " + account.name() + " exists");
+        }
+        return new CreatedRobot(account.name(), secret, account.expiresAt());
+    }
+
+    /**
+     * Creates a robot like {@link #createRobot} that has no secret at all: it logs in with an OIDC token from
+     * the bound issuer (keyless CI login), e.g. a CI job's own identity token.
+     *
+     * @return the robot as created
+     */
+    public RobotAccount createFederatedRobot(
+            String projectName,
+            String name,
+            Set<Action> actions,
+            Optional<Duration> lifetime,
+            RobotFederation federation,
+            String createdBy) {
+        RobotAccount account = newRobot(projectName, name, actions, lifetime);
+        var record = new RobotRecord(account, RobotRecord.NO_SECRET, createdBy, clock.instant(), Optional.empty());
+        if (!access.createFederatedRobot(record, federation)) {
+            throw new Conflict("robot " + account.name() + " exists");
+        }
+        return account;
+    }
+
+    /** A robot's account as validated from the request; its login name is {@code robot$<project>+<name>}. */
+    private RobotAccount newRobot(String projectName, String name, Set<Action> actions, Optional<Duration> lifetime) {
         ProjectSettings project = project(projectName);
         requireAccountName(name);
         if (actions.isEmpty()
@@ -126,17 +162,8 @@ public final class AccessAdministration {
         }
         String loginName = "robot$" + project.name() + "+" + name;
         Optional<Instant> expiresAt = lifetime.map(d -> clock.instant().plus(d));
-        byte[] secretBytes = new byte[32];
-        random.nextBytes(secretBytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-        var account = new RobotAccount(
+        return new RobotAccount(
                 loginName, List.of(new BindingScope.Project(project.name())), actions, expiresAt, false);
-        var record = new RobotRecord(
-                account, hasher.hash(secret.toCharArray()), createdBy, clock.instant(), Optional.empty());
-        if (!access.createRobot(record)) {
-            throw new Conflict("robot " + loginName + " exists");
-        }
-        return new CreatedRobot(loginName, secret, expiresAt);
     }
 
     public void revokeRobot(String projectName, String loginName) {
