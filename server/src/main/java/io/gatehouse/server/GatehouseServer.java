@@ -6,6 +6,9 @@ import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
 import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.access.federation.FederatedRobots;
+import io.gatehouse.access.federation.FederatedTokenVerifier;
+import io.gatehouse.access.federation.IssuerKeys;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
 import io.gatehouse.core.access.policy.RobotRecord;
@@ -24,6 +27,7 @@ import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
 import io.gatehouse.http.admin.AdminHandler;
 import io.gatehouse.http.token.TokenEndpoint;
+import io.gatehouse.http.token.TokenExchangeEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
 import io.gatehouse.oci.http.DiscoveryHandler;
 import io.gatehouse.oci.http.ManifestsHandler;
@@ -55,6 +59,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -105,12 +110,14 @@ public final class GatehouseServer implements AutoCloseable {
                     new TokenSettings(
                             config.auth().issuer(), config.auth().service(), ttl, TokenSettings.DEFAULT_CLOCK_SKEW),
                     clock);
+            var federatedRobots = federatedRobots(config.federation(), metadata, clock);
             var authenticator = new Authenticator(
                     metadata.users(),
                     name -> metadata.access().robotRecord(name).map(RobotRecord::secretHash),
                     hasher,
                     tokens,
-                    clock);
+                    clock,
+                    federatedRobots);
             var decisions = new AccessDecisionPoint(
                     new RoleBasedAuthorizer(metadata.access(), clock),
                     new ProjectNetworks(metadata.access())::refusal,
@@ -158,7 +165,13 @@ public final class GatehouseServer implements AutoCloseable {
             var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, clock);
             var api = new Dispatcher(
                     "/api/",
-                    new AdminHandler(administration).routes(),
+                    Stream.concat(
+                                    new AdminHandler(administration).routes().stream(),
+                                    Stream.of(Route.post(
+                                            "/api/v1/auth/exchange",
+                                            null,
+                                            new TokenExchangeEndpoint(federatedRobots, decisions, tokens)::post)))
+                            .toList(),
                     authenticator,
                     decisions,
                     errors,
@@ -241,6 +254,17 @@ public final class GatehouseServer implements AutoCloseable {
                     .register(registry)
                     .increment();
         }
+    }
+
+    /** Keyless CI login: robots bound to an external OIDC issuer log in with that issuer's tokens. */
+    private static FederatedRobots federatedRobots(
+            GatehouseConfig.Federation settings, MetadataStore metadata, Clock clock) {
+        var keys = new IssuerKeys(
+                ConfigValidator.duration("federation.keyCacheTtl", settings.keyCacheTtl()),
+                ConfigValidator.duration("federation.fetchTimeout", settings.fetchTimeout()));
+        var verifier = new FederatedTokenVerifier(
+                keys::of, ConfigValidator.duration("federation.clockSkew", settings.clockSkew()), clock);
+        return new FederatedRobots(metadata.access()::robotFederation, verifier);
     }
 
     private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {

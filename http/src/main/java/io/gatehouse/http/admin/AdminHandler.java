@@ -9,6 +9,7 @@ import io.gatehouse.access.admin.AccessAdministration;
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.policy.BindingScope;
 import io.gatehouse.core.access.policy.ProjectSettings;
+import io.gatehouse.core.access.policy.RobotFederation;
 import io.gatehouse.core.access.policy.RoleBinding;
 import io.gatehouse.core.access.policy.Subject;
 import io.gatehouse.core.error.Invalid;
@@ -101,6 +102,10 @@ public final class AdminHandler {
         Optional<Duration> lifetime = body.hasNonNull("expiresInSeconds")
                 ? Optional.of(Duration.ofSeconds(body.get("expiresInSeconds").asLong()))
                 : Optional.empty();
+        if (body.has("federation")) {
+            createFederatedRobot(ex, body, actions, lifetime);
+            return;
+        }
         var robot = admin.createRobot(
                 ex.pathParam("project", String::valueOf),
                 text(body, "name", true),
@@ -112,6 +117,38 @@ public final class AdminHandler {
         out.put("secret", robot.secret());
         robot.expiresAt().ifPresent(t -> out.put("expiresAt", t.toString()));
         ex.header("Cache-Control", "no-store");
+        ex.sendJson(201, out);
+    }
+
+    /** A robot with no secret, bound to an external OIDC issuer (keyless CI login). */
+    private void createFederatedRobot(Exchange ex, JsonNode body, Set<Action> actions, Optional<Duration> lifetime)
+            throws IOException {
+        JsonNode federation = body.get("federation");
+        if (!federation.isObject() || !federation.path("claims").isObject()) {
+            throw new Invalid(
+                    Invalid.Kind.PARAMETER, "federation is an object with issuer, audience and a claims object");
+        }
+        Map<String, String> claims = new LinkedHashMap<>();
+        for (var claim : federation.get("claims").properties()) {
+            if (!claim.getValue().isTextual()) {
+                throw new Invalid(Invalid.Kind.PARAMETER, "claim conditions are strings");
+            }
+            claims.put(claim.getKey(), claim.getValue().asText());
+        }
+        var binding = new RobotFederation(text(federation, "issuer", true), text(federation, "audience", true), claims);
+        var robot = admin.createFederatedRobot(
+                ex.pathParam("project", String::valueOf),
+                text(body, "name", true),
+                actions,
+                lifetime,
+                binding,
+                ex.caller().principal().name());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", robot.name());
+        out.put(
+                "federation",
+                Map.of("issuer", binding.issuer(), "audience", binding.audience(), "claims", binding.claims()));
+        robot.expiresAt().ifPresent(t -> out.put("expiresAt", t.toString()));
         ex.sendJson(201, out);
     }
 

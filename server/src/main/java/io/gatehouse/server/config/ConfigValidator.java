@@ -15,6 +15,16 @@ public final class ConfigValidator {
         listenAddress(c.server().listen());
         duration("server.shutdownTimeout", c.server().shutdownTimeout());
         duration("auth.tokenTtl", c.auth().tokenTtl());
+        duration("federation.clockSkew", c.federation().clockSkew());
+        require(
+                duration("federation.keyCacheTtl", c.federation().keyCacheTtl()).isPositive(),
+                "federation.keyCacheTtl",
+                "must be positive");
+        require(
+                duration("federation.fetchTimeout", c.federation().fetchTimeout())
+                        .isPositive(),
+                "federation.fetchTimeout",
+                "must be positive");
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {
