@@ -2,6 +2,7 @@ package io.gatehouse.access;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.gatehouse.access.federation.FederatedRobots;
 import io.gatehouse.core.error.Unauthenticated;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.UserRecord;
@@ -57,6 +58,7 @@ public final class Authenticator {
     private final Cache<String, String> verifiedPasswords;
     private final String decoyHash;
     private final LoginThrottle throttle;
+    private final FederatedRobots federatedRobots;
 
     public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens) {
         this(users, name -> Optional.empty(), hasher, tokens, Clock.systemUTC());
@@ -88,7 +90,23 @@ public final class Authenticator {
             TokenService tokens,
             LoginThrottle throttle,
             Clock clock) {
+        this(users, robotSecretHashes, hasher, tokens, throttle, clock, null);
+    }
+
+    /**
+     * @param federatedRobots logs in robots bound to an external OIDC issuer, whose password is such a token
+     *     (keyless CI login); null: there are none
+     */
+    public Authenticator(
+            MetadataStore.Users users,
+            Function<String, Optional<String>> robotSecretHashes,
+            PasswordHasher hasher,
+            TokenService tokens,
+            LoginThrottle throttle,
+            Clock clock,
+            FederatedRobots federatedRobots) {
         this.throttle = Objects.requireNonNull(throttle, "throttle");
+        this.federatedRobots = federatedRobots;
         this.users = Objects.requireNonNull(users, "users");
         this.robotSecretHashes = Objects.requireNonNull(robotSecretHashes, "robotSecretHashes");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
@@ -205,6 +223,13 @@ public final class Authenticator {
             }
             verifiedPasswords.put(cacheEntry, "user:" + username);
             return Caller.withPassword(username);
+        }
+        if (federatedRobots != null) {
+            // Not remembered like a password: a token is checked cheaply and each expires on its own.
+            Optional<Caller> federated = federatedRobots.login(username, new String(password), BAD_PASSWORD);
+            if (federated.isPresent()) {
+                return federated.get();
+            }
         }
         Optional<String> robotHash = robotSecretHashes.apply(username);
         if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {

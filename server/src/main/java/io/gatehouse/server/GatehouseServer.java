@@ -7,6 +7,9 @@ import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
 import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.access.federation.FederatedRobots;
+import io.gatehouse.access.federation.FederatedTokenVerifier;
+import io.gatehouse.access.federation.IssuerKeys;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
 import io.gatehouse.core.access.policy.RobotRecord;
@@ -28,6 +31,7 @@ import io.gatehouse.http.admin.OpenApiHandler;
 import io.gatehouse.http.admin.PolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
 import io.gatehouse.http.token.TokenEndpoint;
+import io.gatehouse.http.token.TokenExchangeEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
 import io.gatehouse.oci.http.DiscoveryHandler;
 import io.gatehouse.oci.http.ManifestsHandler;
@@ -129,13 +133,15 @@ public final class GatehouseServer implements AutoCloseable {
                             protection.addressFailures(),
                             ConfigValidator.duration("auth.protection.addressWindow", protection.addressWindow())),
                     clock);
+            var federatedRobots = federatedRobots(config.federation(), metadata, clock);
             var authenticator = new Authenticator(
                     metadata.users(),
                     name -> metadata.access().robotRecord(name).map(RobotRecord::secretHash),
                     hasher,
                     tokens,
                     throttle,
-                    clock);
+                    clock,
+                    federatedRobots);
             var decisions = new AccessDecisionPoint(
                     new RoleBasedAuthorizer(metadata.access(), clock),
                     new ProjectNetworks(metadata.access())::refusal,
@@ -187,7 +193,13 @@ public final class GatehouseServer implements AutoCloseable {
             apiRoutes.addAll(new AdminHandler(administration).routes());
             apiRoutes.addAll(new PolicyHandler(administration).routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
-            apiRoutes.add(new OpenApiHandler(List.of(OpenApiHandler.BASE, "openapi/signing-keys.json")).route());
+            apiRoutes.add(Route.post(
+                    "/api/v1/auth/exchange",
+                    null,
+                    new TokenExchangeEndpoint(federatedRobots, decisions, tokens)::post));
+            apiRoutes.add(
+                    new OpenApiHandler(List.of(OpenApiHandler.BASE, "openapi/signing-keys.json", "openapi/auth.json"))
+                            .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var system = new Dispatcher(
@@ -277,6 +289,17 @@ public final class GatehouseServer implements AutoCloseable {
                     .register(registry)
                     .increment();
         }
+    }
+
+    /** Keyless CI login: robots bound to an external OIDC issuer log in with that issuer's tokens. */
+    private static FederatedRobots federatedRobots(
+            GatehouseConfig.Federation settings, MetadataStore metadata, Clock clock) {
+        var keys = new IssuerKeys(
+                ConfigValidator.duration("federation.keyCacheTtl", settings.keyCacheTtl()),
+                ConfigValidator.duration("federation.fetchTimeout", settings.fetchTimeout()));
+        var verifier = new FederatedTokenVerifier(
+                keys::of, ConfigValidator.duration("federation.clockSkew", settings.clockSkew()), clock);
+        return new FederatedRobots(metadata.access()::robotFederation, verifier);
     }
 
     private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {

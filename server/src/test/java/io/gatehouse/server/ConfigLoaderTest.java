@@ -118,4 +118,17 @@ class ConfigLoaderTest {
                 Map.of());
         assertThat(c.toString()).doesNotContain("s3cr3t").doesNotContain("dbpass");
     }
+
+    @Test
+    void federationSettingsHaveSafeDefaultsAndAreValidated() {
+        var c = ConfigLoader.load(null, Map.of("GATEHOUSE_FEDERATION_KEY_CACHE_TTL", "10m"), Map.of());
+        assertThat(c.federation().keyCacheTtl()).isEqualTo("10m");
+        assertThat(c.federation().clockSkew()).isEqualTo("60s");
+        assertThat(c.federation().fetchTimeout()).isEqualTo("5s");
+        assertThatThrownBy(
+                        () -> ConfigLoader.load(null, Map.of("GATEHOUSE_FEDERATION_CLOCK_SKEW", "1 minute"), Map.of()))
+                .hasMessageContaining("federation.clockSkew");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_FEDERATION_FETCH_TIMEOUT", "0s"), Map.of()))
+                .hasMessageContaining("federation.fetchTimeout: must be positive");
+    }
 }

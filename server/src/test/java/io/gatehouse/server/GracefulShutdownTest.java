@@ -30,7 +30,8 @@ class GracefulShutdownTest {
         Digest digest = Digest.sha256(blob);
         CompletableFuture<Void> stopped;
         String statusLine;
-        try (Socket socket = new Socket("127.0.0.1", server.server().port())) {
+        int port = server.server().port(); // read before close begins: a closed connector reports -2
+        try (Socket socket = new Socket("127.0.0.1", port)) {
             OutputStream out = socket.getOutputStream();
             String head = "POST /v2/graceful/app/blobs/uploads/?digest=" + digest + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                     + "Authorization: " + RegistryHttp.basic("admin", TestServer.ADMIN_PASSWORD) + "\r\n"
@@ -42,7 +43,7 @@ class GracefulShutdownTest {
             waitForStagedUpload(dataDir);
             stopped = CompletableFuture.runAsync(server::close);
             // Only send the rest once shutdown has really begun: the server refuses new connections.
-            awaitConnectionsRefused(server.server().port());
+            awaitConnectionsRefused(port);
             assertThat(stopped).as("shutdown waits for the upload").isNotCompleted();
             out.write(blob, blob.length / 2, blob.length - blob.length / 2);
             out.flush();

@@ -8,6 +8,7 @@ import io.gatehouse.core.access.policy.BindingScope;
 import io.gatehouse.core.access.policy.DenyRule;
 import io.gatehouse.core.access.policy.ProjectSettings;
 import io.gatehouse.core.access.policy.RobotAccount;
+import io.gatehouse.core.access.policy.RobotFederation;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.access.policy.Role;
 import io.gatehouse.core.access.policy.RoleBinding;
@@ -277,6 +278,51 @@ public final class AccessAdministration {
      */
     public CreatedRobot createRobot(
             Actor actor, String projectName, String name, Set<Action> actions, Optional<Duration> lifetime) {
+        RobotAccount account = newRobot(projectName, name, actions, lifetime);
+        byte[] secretBytes = new byte[32];
+        random.nextBytes(secretBytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
+        var record = new RobotRecord(
+                account, hasher.hash(secret.toCharArray()), actor.name(), clock.instant(), Optional.empty());
+        if (!access.createRobot(record)) {
+            throw new Conflict("robot " + account.name() + " exists");
+        }
+        robotCreated(actor, account, Map.of());
+        return new CreatedRobot(account.name(), secret, account.expiresAt());
+    }
+
+    /**
+     * Creates a robot like {@link #createRobot} that has no secret at all: it logs in with an OIDC token from
+     * the bound issuer (keyless CI login), e.g. a CI job's own identity token.
+     *
+     * @return the robot as created
+     */
+    public RobotAccount createFederatedRobot(
+            Actor actor,
+            String projectName,
+            String name,
+            Set<Action> actions,
+            Optional<Duration> lifetime,
+            RobotFederation federation) {
+        RobotAccount account = newRobot(projectName, name, actions, lifetime);
+        var record = new RobotRecord(account, RobotRecord.NO_SECRET, actor.name(), clock.instant(), Optional.empty());
+        if (!access.createFederatedRobot(record, federation)) {
+            throw new Conflict("robot " + account.name() + " exists");
+        }
+        robotCreated(actor, account, Map.of("issuer", federation.issuer(), "audience", federation.audience()));
+        return account;
+    }
+
+    private void robotCreated(Actor actor, RobotAccount account, Map<String, String> extra) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("actions", actionNames(account.actions()));
+        account.expiresAt().ifPresent(t -> details.put("expiresAt", t.toString()));
+        details.putAll(extra);
+        changed(actor, "robot.create", "robot:" + account.name(), details);
+    }
+
+    /** A robot's account as validated from the request; its login name is {@code robot$<project>+<name>}. */
+    private RobotAccount newRobot(String projectName, String name, Set<Action> actions, Optional<Duration> lifetime) {
         ProjectSettings project = project(projectName);
         requireAccountName(name);
         if (actions.isEmpty() || !ROBOT_ACTIONS.containsAll(actions)) {
@@ -290,21 +336,8 @@ public final class AccessAdministration {
         // Whole seconds: what the store keeps, and what a person reads.
         Optional<Instant> expiresAt =
                 lifetime.map(d -> clock.instant().plus(d).truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
-        byte[] secretBytes = new byte[32];
-        random.nextBytes(secretBytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(secretBytes);
-        var account = new RobotAccount(
+        return new RobotAccount(
                 loginName, List.of(new BindingScope.Project(project.name())), actions, expiresAt, false);
-        var record = new RobotRecord(
-                account, hasher.hash(secret.toCharArray()), actor.name(), clock.instant(), Optional.empty());
-        if (!access.createRobot(record)) {
-            throw new Conflict("robot " + loginName + " exists");
-        }
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("actions", actionNames(actions));
-        expiresAt.ifPresent(t -> details.put("expiresAt", t.toString()));
-        changed(actor, "robot.create", "robot:" + loginName, details);
-        return new CreatedRobot(loginName, secret, expiresAt);
     }
 
     public void revokeRobot(Actor actor, String projectName, String loginName) {

@@ -7,7 +7,9 @@ public sealed interface Principal permits Principal.Anonymous, Principal.User, P
     enum AuthMethod {
         NONE,
         BASIC,
-        BEARER
+        BEARER,
+        /** A robot that presented an OIDC token from the external issuer it is bound to. */
+        FEDERATED
     }
 
     String name();

@@ -7,6 +7,7 @@ import static io.gatehouse.http.Route.post;
 import static io.gatehouse.http.admin.JsonBodies.actions;
 import static io.gatehouse.http.admin.JsonBodies.actor;
 import static io.gatehouse.http.admin.JsonBodies.body;
+import static io.gatehouse.http.admin.JsonBodies.stringMap;
 import static io.gatehouse.http.admin.JsonBodies.strings;
 import static io.gatehouse.http.admin.JsonBodies.text;
 
@@ -15,18 +16,21 @@ import io.gatehouse.access.admin.AccessAdministration;
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Principal;
 import io.gatehouse.core.access.policy.ProjectSettings;
+import io.gatehouse.core.access.policy.RobotFederation;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.access.policy.Subject;
 import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.model.RepositoryName;
 import io.gatehouse.http.Exchange;
 import io.gatehouse.http.Route;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The admin REST API under {@code /api/v1} for users, projects, bindings and robots: JSON in, JSON out.
@@ -155,17 +159,46 @@ public final class AdminHandler {
         if (!expires.isMissingNode() && !expires.isNull() && !expires.canConvertToLong()) {
             throw new Invalid(Invalid.Kind.PARAMETER, "expiresInSeconds must be a whole number of seconds");
         }
+        Optional<Duration> lifetime =
+                expires.isNumber() ? Optional.of(Duration.ofSeconds(expires.asLong())) : Optional.empty();
+        Set<Action> actions = actions(strings(body.path("actions"), "actions"));
+        if (body.has("federation")) {
+            createFederatedRobot(ex, body, actions, lifetime);
+            return;
+        }
         var robot = admin.createRobot(
-                actor(ex),
-                ex.pathParam("project", String::valueOf),
-                text(body, "name", true),
-                actions(strings(body.path("actions"), "actions")),
-                expires.isNumber() ? Optional.of(Duration.ofSeconds(expires.asLong())) : Optional.empty());
+                actor(ex), ex.pathParam("project", String::valueOf), text(body, "name", true), actions, lifetime);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", robot.loginName());
         out.put("secret", robot.secret());
         robot.expiresAt().ifPresent(t -> out.put("expiresAt", t.toString()));
         ex.header("Cache-Control", "no-store");
+        ex.sendJson(201, out);
+    }
+
+    /** A robot with no secret, bound to an external OIDC issuer (keyless CI login). */
+    private void createFederatedRobot(Exchange ex, JsonNode body, Set<Action> actions, Optional<Duration> lifetime)
+            throws IOException {
+        JsonNode federation = body.get("federation");
+        if (!federation.isObject() || !federation.path("claims").isObject()) {
+            throw new Invalid(
+                    Invalid.Kind.PARAMETER, "federation is an object with issuer, audience and a claims object");
+        }
+        Map<String, String> claims = stringMap(federation.get("claims"), "federation.claims");
+        var binding = new RobotFederation(text(federation, "issuer", true), text(federation, "audience", true), claims);
+        var robot = admin.createFederatedRobot(
+                actor(ex),
+                ex.pathParam("project", String::valueOf),
+                text(body, "name", true),
+                actions,
+                lifetime,
+                binding);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", robot.name());
+        out.put(
+                "federation",
+                Map.of("issuer", binding.issuer(), "audience", binding.audience(), "claims", binding.claims()));
+        robot.expiresAt().ifPresent(t -> out.put("expiresAt", t.toString()));
         ex.sendJson(201, out);
     }
 

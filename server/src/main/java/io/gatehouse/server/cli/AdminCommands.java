@@ -337,7 +337,10 @@ public final class AdminCommands {
         }
     }
 
-    @Command(name = "create", description = "Create a robot account; prints its login name and secret (shown once).")
+    @Command(
+            name = "create",
+            description = "Create a robot account; prints its login name and secret (shown once), or with"
+                    + " --issuer binds it to an OIDC issuer and gives it no secret.")
     static final class RobotCreate implements Callable<Integer> {
         private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
@@ -364,6 +367,24 @@ public final class AdminCommands {
                 description = "Lifetime such as 12h or 30d; default: never.")
         String expires;
 
+        @Option(
+                names = "--issuer",
+                paramLabel = "URL",
+                description = "Keyless: log in with OIDC tokens from this issuer instead of a secret.")
+        String issuer;
+
+        @Option(
+                names = "--audience",
+                paramLabel = "AUD",
+                description = "With --issuer: the audience tokens must carry (default: gatehouse).")
+        String audience;
+
+        @Option(
+                names = "--claim",
+                paramLabel = "NAME=VALUE",
+                description = "With --issuer: a claim tokens must carry, exactly or as a glob (*); repeatable.")
+        Map<String, String> claims;
+
         @Override
         public Integer call() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -371,6 +392,29 @@ public final class AdminCommands {
             body.put("actions", actions);
             if (expires != null) {
                 body.put("expiresInSeconds", seconds(expires));
+            }
+            if (issuer != null) {
+                body.put(
+                        "federation",
+                        Map.of(
+                                "issuer",
+                                issuer,
+                                "audience",
+                                audience == null ? "gatehouse" : audience,
+                                "claims",
+                                claims == null ? Map.of() : claims));
+                return client.call(
+                        "POST",
+                        "/api/v1/projects/" + project + "/robots",
+                        body,
+                        a -> "name: " + a.path("name").asText()
+                                + "\nsecret: none (log in with an OIDC token from " + issuer + " as the password)"
+                                + (a.has("expiresAt")
+                                        ? "\nexpires: " + a.path("expiresAt").asText()
+                                        : ""));
+            }
+            if (audience != null || claims != null) {
+                throw new IllegalArgumentException("--audience and --claim need --issuer");
             }
             return client.call(
                     "POST",

@@ -36,6 +36,16 @@ public final class ConfigValidator {
                         > 0,
                 "auth.protection.addressWindow",
                 "must be positive");
+        duration("federation.clockSkew", c.federation().clockSkew());
+        require(
+                duration("federation.keyCacheTtl", c.federation().keyCacheTtl()).isPositive(),
+                "federation.keyCacheTtl",
+                "must be positive");
+        require(
+                duration("federation.fetchTimeout", c.federation().fetchTimeout())
+                        .isPositive(),
+                "federation.fetchTimeout",
+                "must be positive");
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {

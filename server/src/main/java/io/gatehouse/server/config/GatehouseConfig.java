@@ -6,7 +6,13 @@ package io.gatehouse.server.config;
  * {@code storage.s3.accessKey} → {@code GATEHOUSE_STORAGE_S3_ACCESS_KEY}.
  */
 public record GatehouseConfig(
-        String dataDir, Server server, Storage storage, Database database, Auth auth, Limits limits) {
+        String dataDir,
+        Server server,
+        Storage storage,
+        Database database,
+        Auth auth,
+        Limits limits,
+        Federation federation) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -15,7 +21,8 @@ public record GatehouseConfig(
                 new Storage("filesystem", new Filesystem(""), new S3("", "us-east-1", "", "", "", "", true)),
                 new Database("", "", "", "", 16),
                 new Auth("gatehouse", "gatehouse", "5m", Protection.defaults()),
-                new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024));
+                new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024),
+                new Federation("60s", "5m", "5s"));
     }
 
     /**
@@ -97,4 +104,14 @@ public record GatehouseConfig(
     }
 
     public record Limits(int maxManifestBytes, long maxBlobBytes) {}
+
+    /**
+     * Keyless CI login: robots bound to an external OIDC issuer (set per robot through the admin API).
+     *
+     * @param clockSkew how far an external token's {@code exp}/{@code nbf} may be off
+     * @param keyCacheTtl how long an issuer's signing keys are used before they are fetched again (an unknown
+     *     key id triggers an earlier, rate-limited refetch)
+     * @param fetchTimeout connect and read timeout for issuers' discovery documents and key sets
+     */
+    public record Federation(String clockSkew, String keyCacheTtl, String fetchTimeout) {}
 }

@@ -9,6 +9,7 @@ import io.gatehouse.core.access.policy.BindingScope;
 import io.gatehouse.core.access.policy.DenyRule;
 import io.gatehouse.core.access.policy.ProjectSettings;
 import io.gatehouse.core.access.policy.RobotAccount;
+import io.gatehouse.core.access.policy.RobotFederation;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.access.policy.Role;
 import io.gatehouse.core.access.policy.RoleBinding;
@@ -285,6 +286,28 @@ final class JdbcAccessStore implements AccessStore {
     /** Claims the name in the namespace robots share with users ({@link PrincipalNames}), then stores the robot. */
     @Override
     public boolean createRobot(RobotRecord robot) {
+        return createRobot(robot, Optional.empty());
+    }
+
+    /** Like {@link #createRobot(RobotRecord)}, with the issuer binding in the same transaction. */
+    @Override
+    public boolean createFederatedRobot(RobotRecord robot, RobotFederation federation) {
+        return createRobot(robot, Optional.of(federation));
+    }
+
+    @Override
+    public Optional<RobotFederation> robotFederation(String name) {
+        return db.read(h -> h.createQuery(
+                        "SELECT issuer, audience, claims FROM robot_federations WHERE robot_name = :name")
+                .bind("name", name)
+                .map((rs, ctx) -> new RobotFederation(
+                        rs.getString("issuer"),
+                        rs.getString("audience"),
+                        parse(rs.getString("claims"), STRING_MAP, "federation claims")))
+                .findOne());
+    }
+
+    private boolean createRobot(RobotRecord robot, Optional<RobotFederation> federation) {
         RobotAccount account = robot.account();
         Objects.requireNonNull(robot.createdBy(), "createdBy");
         String scopes =
@@ -308,6 +331,15 @@ final class JdbcAccessStore implements AccessStore {
                             .bind("createdAt", Database.timestamp(createdAt))
                             .bind("lastUsed", optionalTimestamp(robot.lastUsed()))
                             .execute();
+                    if (federation.isPresent()) {
+                        h.createUpdate("INSERT INTO robot_federations (robot_name, issuer, audience, claims)"
+                                        + " VALUES (:name, :issuer, :audience, :claims)")
+                                .bind("name", account.name())
+                                .bind("issuer", federation.get().issuer())
+                                .bind("audience", federation.get().audience())
+                                .bind("claims", json(federation.get().claims()))
+                                .execute();
+                    }
                     return true;
                 },
                 created -> created);

@@ -9,6 +9,7 @@ import io.gatehouse.core.access.policy.BindingScope;
 import io.gatehouse.core.access.policy.DenyRule;
 import io.gatehouse.core.access.policy.ProjectSettings;
 import io.gatehouse.core.access.policy.RobotAccount;
+import io.gatehouse.core.access.policy.RobotFederation;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.access.policy.Role;
 import io.gatehouse.core.access.policy.RoleBinding;
@@ -300,6 +301,33 @@ public abstract class AccessStoreContract extends StoreContractBase {
         assertThat(access().createRobot(again)).isFalse();
         assertThat(access().robotRecord("ci").orElseThrow().createdBy()).isEqualTo("alice");
         assertThat(access().robots()).hasSize(1);
+    }
+
+    @Test
+    void aFederatedRobotIsStoredWithItsIssuerBindingAndNoSecret() {
+        var ci = new RobotRecord(robot("ci", Optional.empty()).account(), RobotRecord.NO_SECRET, "alice", T0, null);
+        var binding = new RobotFederation(
+                "https://token.actions.example.com",
+                "gatehouse",
+                Map.of("repository", "org/app", "ref", "refs/heads/release-*"));
+        assertThat(access().createFederatedRobot(ci, binding)).isTrue();
+
+        assertThat(access().robotFederation("ci")).contains(binding);
+        assertThat(access().robotRecord("ci").orElseThrow().secretHash()).isEqualTo(RobotRecord.NO_SECRET);
+        assertThat(access().robot("ci").orElseThrow().actions()).containsExactlyInAnyOrder(Action.PUSH, Action.PULL);
+    }
+
+    @Test
+    void aRobotWithASecretHasNoFederationAndAFederatedNameCannotBeTakenAgain() {
+        access().createRobot(robot("plain", Optional.empty()));
+        assertThat(access().robotFederation("plain")).isEmpty();
+        assertThat(access().robotFederation("nobody")).isEmpty();
+
+        var binding = new RobotFederation("https://issuer.example.com", "gatehouse", Map.of("sub", "x"));
+        assertThat(access().createFederatedRobot(robot("plain", Optional.empty()), binding))
+                .isFalse();
+        assertThat(access().robotFederation("plain")).isEmpty();
+        assertThat(rows("robot_federations")).isZero();
     }
 
     @Test

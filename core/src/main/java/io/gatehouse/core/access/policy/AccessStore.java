@@ -47,6 +47,17 @@ public interface AccessStore extends AccessPolicy {
 
     Optional<RobotRecord> robotRecord(String name);
 
+    /**
+     * Stores a new robot that logs in with an OIDC token from an external issuer instead of a secret (its
+     * {@code secretHash} is {@link RobotRecord#NO_SECRET}), together with that binding, in one transaction.
+     *
+     * @return false if the name is taken by a robot or a user
+     */
+    boolean createFederatedRobot(RobotRecord robot, RobotFederation federation);
+
+    /** The issuer binding of a federated robot; empty for a robot with a secret or an unknown name. */
+    Optional<RobotFederation> robotFederation(String name);
+
     List<RobotRecord> robots();
 
     /** Marks the robot revoked (its secret stops working at once); false if unknown. */
