@@ -109,8 +109,7 @@ public final class GatehouseServer implements AutoCloseable {
                     metadata.users(),
                     name -> metadata.access()
                             .robotRecord(name)
-                            .filter(r -> !r.account().revoked()
-                                    && !r.account().isExpired(clock.instant()))
+                            .filter(r -> !r.account().revoked() && !r.account().isExpired(clock.instant()))
                             .map(RobotRecord::secretHash),
                     hasher,
                     tokens,
