@@ -112,12 +112,12 @@ class AuthorizationMatrixTest {
     static final Set<Who> DEAD = EnumSet.of(Who.EXPIRED_ROBOT, Who.REVOKED_ROBOT);
 
     /**
-     * A dead credential fails before any authorization (and costs a full Argon2 check each time, so that
-     * failures cannot be told apart by timing): every action is tried on the own and the public repository
-     * over Basic; the token endpoint refuses it once per repository, whatever the action.
+     * A dead credential fails before any authorization, and each try costs a full Argon2 check (so failures
+     * cannot be told apart by timing); it is sampled: every action on the own repository, and a manifest pull
+     * from every repository (the public one too) over Basic and through the token endpoint.
      */
     static boolean sampledForDeadCredentials(Where where, Op op, Mode mode) {
-        return mode == Mode.TOKEN ? op == Op.PULL_MANIFEST : where == Where.OWN || where == Where.PUBLIC;
+        return where == Where.OWN && mode == Mode.BASIC || op == Op.PULL_MANIFEST;
     }
 
     /** Which deny rule refuses what where (checked in the reason of a 403). */
@@ -269,6 +269,9 @@ class AuthorizationMatrixTest {
         for (AdminCall call : ADMIN_CALLS) {
             for (String target : call.targets()) {
                 for (Who who : Who.values()) {
+                    if (DEAD.contains(who) && call != ADMIN_CALLS.getFirst() && !target.equals("teamb")) {
+                        continue; // sampled: a registry route and every route on one project
+                    }
                     boolean allowed = MANAGES.getOrDefault(who, Set.of()).contains(target);
                     String name = "%s × %s × %s → %s"
                             .formatted(
@@ -323,6 +326,22 @@ class AuthorizationMatrixTest {
         return cases.stream();
     }
 
+    /** The last two columns are the same-project column minus what the deny rules refuse. */
+    @Test
+    void theTableAppliesTheDenyRulesToTheSameProjectColumn() {
+        for (Who who : Who.values()) {
+            String same = RIGHTS.get(who).get(Where.SAME_PROJECT);
+            String production = same.replace("d", "");
+            String release = who == Who.ROBOT_PUSH ? same : same.replace("w", "");
+            assertThat(RIGHTS.get(who).get(Where.PRODUCTION)).as(who.name()).isEqualTo(dash(production));
+            assertThat(RIGHTS.get(who).get(Where.RELEASE)).as(who.name()).isEqualTo(dash(release));
+        }
+    }
+
+    static String dash(String rights) {
+        return rights.isEmpty() ? "-" : rights;
+    }
+
     /**
      * Regression: through the token flow (a token for {@code registry:catalog:*} only, as clients ask) the
      * catalog was always empty, because each repository was checked against the token's scope instead of the
@@ -353,6 +372,7 @@ class AuthorizationMatrixTest {
     static final Map<Where, Image> images = new EnumMap<>(Where.class);
     static final AtomicInteger counter = new AtomicInteger();
     static final Map<String, String> tokens = new HashMap<>();
+    static final Map<String, RegistryHttp> clients = new HashMap<>();
 
     /** An image pushed in a repository, with a referrer (an artifact whose subject is the image). */
     record Image(Digest manifest, Digest config, int configSize, Digest layer, int layerSize, Digest referrer) {}
@@ -360,6 +380,7 @@ class AuthorizationMatrixTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(dataDir, Map.of("server.trustedProxies", "127.0.0.1/32"));
+        secrets.put(Who.SYSTEM_ADMIN, TestServer.ADMIN_PASSWORD);
         var admin = asSystemAdmin();
         for (String project : List.of("teama", "teamb")) {
             ok(admin.send("POST", "/api/v1/projects", bytes("{\"name\":\"" + project + "\"}"), inside()), 201);
@@ -377,7 +398,6 @@ class AuthorizationMatrixTest {
                         201);
             }
         }
-        secrets.put(Who.SYSTEM_ADMIN, TestServer.ADMIN_PASSWORD);
         grant("reader", "teama", "teama/app", Who.REPO_READER);
         grant("writer", "teama", "teama/app", Who.REPO_WRITER);
         grant("deleter", "teama", "teama/app", Who.REPO_DELETER);
@@ -389,14 +409,15 @@ class AuthorizationMatrixTest {
         grant("admin", "teamb", null, Who.TEAMB_ADMIN);
         robot(Who.ROBOT_PUSH, "ci", "push");
         robot(Who.ROBOT_PULL, "puller", "pull");
-        robot(Who.REVOKED_ROBOT, "gone", "pull\",\"push");
+        robot(Who.REVOKED_ROBOT, "gone", "pull", "push");
         ok(admin.send("DELETE", "/api/v1/projects/teama/robots/robot$teama+gone", null, inside()), 204);
         expiredRobot();
 
         for (Where where : Where.values()) {
             images.put(where, pushImage(admin, where.repo));
         }
-        // Rules and the allowlist come last, so the fixture images above could be pushed.
+        // Rules and the allowlist come last, so the fixture images above could be pushed. Labels and deny rules
+        // go through the store: the admin API has no routes for them yet.
         var access = server.server().metadata().access();
         access.setLabels(RepositoryName.parse(Where.PRODUCTION.repo), Map.of("env", "production"));
         access.putDenyRule(new DenyRule(
@@ -433,12 +454,12 @@ class AuthorizationMatrixTest {
                 201);
     }
 
-    static void robot(Who who, String name, String actions) {
+    static void robot(Who who, String name, String... actions) {
         var r = asSystemAdmin()
                 .send(
                         "POST",
                         "/api/v1/projects/teama/robots",
-                        bytes("{\"name\":\"%s\",\"actions\":[\"%s\"]}".formatted(name, actions)),
+                        bytes("{\"name\":\"%s\",\"actions\":[\"%s\"]}".formatted(name, String.join("\",\"", actions))),
                         inside());
         ok(r, 201);
         assertThat(json(r).path("name").asText()).isEqualTo(who.login);
@@ -472,7 +493,7 @@ class AuthorizationMatrixTest {
         byte[] layer = ("layer of " + repo).getBytes(StandardCharsets.UTF_8);
         Digest c = monolithic(http, repo, config);
         Digest l = monolithic(http, repo, layer);
-        Digest manifest = putManifest(http, repo, "v1", manifest(c, config.length, l, layer.length, "", ""));
+        Digest manifest = putManifest(http, repo, "v1", manifest(c, config.length, l, layer.length, ""));
         byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
         Digest e = monolithic(http, repo, empty);
         String subject = ",\"subject\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\""
@@ -487,13 +508,13 @@ class AuthorizationMatrixTest {
         return new Image(manifest, c, config.length, l, layer.length, referrer);
     }
 
-    static String manifest(Digest config, int configSize, Digest layer, int layerSize, String annotation, String x) {
+    static String manifest(Digest config, int configSize, Digest layer, int layerSize, String annotation) {
         return "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config
                 + "\",\"size\":" + configSize + "},"
                 + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"" + layer
                 + "\",\"size\":" + layerSize + "}]"
-                + (annotation.isEmpty() ? "" : ",\"annotations\":{\"case\":\"" + annotation + "\"}") + x + "}";
+                + (annotation.isEmpty() ? "" : ",\"annotations\":{\"case\":\"" + annotation + "\"}") + "}";
     }
 
     static Digest monolithic(RegistryHttp http, String repo, byte[] content) {
@@ -521,7 +542,7 @@ class AuthorizationMatrixTest {
                 pusher,
                 where.repo,
                 tag,
-                manifest(image.config(), image.configSize(), image.layer(), image.layerSize(), tag, ""));
+                manifest(image.config(), image.configSize(), image.layer(), image.layerSize(), tag));
     }
 
     // ============================================================================== expectations
@@ -565,6 +586,9 @@ class AuthorizationMatrixTest {
         Where source = mountSource(where);
         String tag = "case-" + n;
         Digest seeded = op == Op.DELETE_MANIFEST || op == Op.DELETE_TAG ? seed(where, tag) : null;
+        // Whether the target already holds the source's blob (after the system admin's successful mount, say).
+        int mountedBefore =
+                op == Op.MOUNT ? systemAdminHeadBlob(repo, images.get(source).layer()) : 0;
 
         List<String> scopes = new ArrayList<>(List.of("repository:" + repo + ":pull,push,delete"));
         if (op == Op.MOUNT) {
@@ -613,6 +637,9 @@ class AuthorizationMatrixTest {
             // Nothing happened.
             switch (op) {
                 case PUSH -> assertThat(systemAdminGet(repo, tag).statusCode()).isEqualTo(404);
+                case MOUNT ->
+                    assertThat(systemAdminHeadBlob(repo, images.get(source).layer()))
+                            .isEqualTo(mountedBefore);
                 case DELETE_MANIFEST ->
                     assertThat(systemAdminGet(repo, seeded.toString()).statusCode())
                             .isEqualTo(200);
@@ -684,7 +711,9 @@ class AuthorizationMatrixTest {
                     assertThat(r.headers().firstValue("Docker-Content-Digest"))
                             .as("nothing says the blob exists")
                             .isEmpty();
-                    assertThat(systemAdminHeadBlob(repo, blob)).isEqualTo(404);
+                    assertThat(systemAdminHeadBlob(repo, blob))
+                            .as("nothing was linked into the target")
+                            .isEqualTo(mountedBefore);
                 }
             }
         }
@@ -707,7 +736,7 @@ class AuthorizationMatrixTest {
         return http.send(
                 "PUT",
                 "/v2/" + repo + "/manifests/" + tag,
-                bytes(manifest(c, config.length, Digest.sha256(layer), layer.length, "", "")),
+                bytes(manifest(c, config.length, Digest.sha256(layer), layer.length, "")),
                 with(headers, "Content-Type", "application/vnd.oci.image.manifest.v1+json"));
     }
 
@@ -763,7 +792,7 @@ class AuthorizationMatrixTest {
             assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
             return json(r).path("token").asText();
         });
-        return Optional.of(RegistryHttp.anonymous(server).withAuthorization("Bearer " + token));
+        return Optional.of(client("Bearer " + token));
     }
 
     static void assertRefused(HttpResponse<byte[]> r, Who who, Mode mode, boolean head, String repo) {
@@ -825,13 +854,17 @@ class AuthorizationMatrixTest {
     }
 
     static RegistryHttp as(Who who) {
-        return who == Who.ANONYMOUS
-                ? RegistryHttp.anonymous(server)
-                : RegistryHttp.anonymous(server).withAuthorization(RegistryHttp.basic(who.login, secrets.get(who)));
+        return client(who == Who.ANONYMOUS ? null : RegistryHttp.basic(who.login, secrets.get(who)));
     }
 
     static RegistryHttp asSystemAdmin() {
-        return RegistryHttp.asAdmin(server);
+        return as(Who.SYSTEM_ADMIN);
+    }
+
+    /** One client (one connection pool) per credential, as a real client keeps its connections open. */
+    static RegistryHttp client(String authorization) {
+        return clients.computeIfAbsent(
+                String.valueOf(authorization), key -> new RegistryHttp(server.baseUri(), authorization));
     }
 
     static HttpResponse<byte[]> systemAdminGet(String repo, String reference) {
