@@ -3,6 +3,7 @@ package io.gatehouse.access;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gatehouse.access.federation.FederatedRobots;
+import io.gatehouse.core.access.Principal;
 import io.gatehouse.core.error.Unauthenticated;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.UserRecord;
@@ -69,8 +70,10 @@ public final class Authenticator {
     }
 
     /**
-     * @param robotSecretHashes the stored secret hash of a robot account by name (robots and users share one
-     *     name space, so a name is tried as a user first)
+     * @param robotSecretHashes the stored secret hash of a robot account by name, empty once the robot is
+     *     revoked or expired: its secret and the tokens issued for it then stop authenticating (401, not
+     *     403). Asked on every robot request, past the password cache. Robots and users share one name
+     *     space, so a name is tried as a user first.
      * @param clock drives the expiry of remembered password checks
      */
     public Authenticator(
@@ -176,7 +179,15 @@ public final class Authenticator {
     }
 
     private Caller bearer(String token) {
-        return tokens.verify(token).map(Caller::withToken).orElseThrow(() -> new Unauthenticated(BAD_TOKEN));
+        Caller caller = tokens.verify(token).map(Caller::withToken).orElseThrow(() -> new Unauthenticated(BAD_TOKEN));
+        if (caller.principal() instanceof Principal.Robot robot && !robotMaySignIn(robot.name())) {
+            throw new Unauthenticated(BAD_TOKEN);
+        }
+        return caller;
+    }
+
+    private boolean robotMaySignIn(String name) {
+        return robotSecretHashes.apply(name).isPresent();
     }
 
     private Caller basic(String encoded) {
@@ -214,6 +225,10 @@ public final class Authenticator {
             return Caller.withPassword(username);
         }
         if (("robot:" + username).equals(remembered)) {
+            if (!robotMaySignIn(username)) {
+                verifiedPasswords.invalidate(cacheEntry);
+                throw new Unauthenticated(BAD_PASSWORD);
+            }
             return Caller.robotWithSecret(username);
         }
         Optional<UserRecord> user = users.find(username);
@@ -233,7 +248,7 @@ public final class Authenticator {
         }
         Optional<String> robotHash = robotSecretHashes.apply(username);
         if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {
-            // Revocation and expiry are checked by the authorizer on every request, not here.
+            // A revoked or expired robot has no hash here; the authorizer checks both again as well.
             verifiedPasswords.put(cacheEntry, "robot:" + username);
             return Caller.robotWithSecret(username);
         }

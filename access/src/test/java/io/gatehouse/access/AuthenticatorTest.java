@@ -175,6 +175,43 @@ class AuthenticatorTest {
                 .isInstanceOf(Unauthenticated.class);
     }
 
+    /**
+     * Regression: a revoked or expired robot's secret, and a token issued to it earlier, used to authenticate
+     * and only be refused by the authorizer (403 DENIED, and {@code docker login} still succeeded). A dead
+     * credential is an authentication failure: 401, even while the secret is in the password cache.
+     */
+    @Test
+    void revokedOrExpiredRobotCredentialsStopAuthenticatingAtOnce() {
+        var active = new java.util.concurrent.atomic.AtomicBoolean(true);
+        String hash = HASHER.hash("robot-secret".toCharArray());
+        var robots = new Authenticator(
+                users,
+                name -> active.get() && name.equals("robot$teama+ci")
+                        ? java.util.Optional.of(hash)
+                        : java.util.Optional.empty(),
+                HASHER,
+                tokens,
+                clock);
+        String header = basic("robot$teama+ci:robot-secret");
+        assertThat(robots.authenticate(header).principal())
+                .isEqualTo(new Principal.Robot("robot$teama+ci", Principal.AuthMethod.BASIC));
+        String bearer = "Bearer "
+                + tokens.issue(
+                                new Principal.Robot("robot$teama+ci", Principal.AuthMethod.BASIC),
+                                Set.of(new Grant(FOO, Action.PUSH)))
+                        .token();
+        assertThat(robots.authenticate(bearer).principal().name()).isEqualTo("robot$teama+ci");
+
+        active.set(false);
+        assertThatThrownBy(() -> robots.authenticate(header))
+                .as("remembered by the password cache, still refused")
+                .isInstanceOf(Unauthenticated.class)
+                .hasMessage("invalid username or password");
+        assertThatThrownBy(() -> robots.authenticate(bearer))
+                .isInstanceOf(Unauthenticated.class)
+                .hasMessage("invalid or expired token");
+    }
+
     Throwable catchUnauthenticated(String header) {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> authenticator.authenticate(header));
         assertThat(thrown).isInstanceOf(Unauthenticated.class);

@@ -3,6 +3,7 @@ package io.gatehouse.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.access.AccessDecisionPoint;
 import io.gatehouse.access.Caller;
+import io.gatehouse.access.Grants;
 import io.gatehouse.access.RequestContext;
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Resource;
@@ -173,6 +174,16 @@ public final class Exchange {
     /** Asks the decision point about a second resource (for example the source of a mount). Audited. */
     public boolean isAllowed(Action action, Resource resource) {
         return decisions.decide(caller, action, resource, context).allowed();
+    }
+
+    /**
+     * Whether the catalog lists the repository: the caller's identity may pull it, whatever its token's scope.
+     * A client asks for {@code registry:catalog:*} only, and may learn the names it could get a token for.
+     * Audited.
+     */
+    public boolean isListed(Resource repository) {
+        var identity = new Caller(caller.principal(), Grants.ALL);
+        return decisions.decide(identity, Action.PULL, repository, context).allowed();
     }
 
     public Exchange header(String name, String value) {

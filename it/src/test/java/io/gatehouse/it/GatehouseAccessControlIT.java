@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Access control with the real skopeo: a push-only CI robot pushes but cannot pull, a pull-only cluster
- * robot pulls but cannot push, and a reader is refused a push.
+ * Access control with the real skopeo: {@code skopeo login} with a user and with a robot (and not with a
+ * revoked robot), a push-only CI robot pushes but cannot pull, a pull-only cluster robot pulls but cannot push,
+ * and a reader is refused a push.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatehouseAccessControlIT {
@@ -28,6 +29,7 @@ class GatehouseAccessControlIT {
     private Path work;
     private AccessAdministration.CreatedRobot ci;
     private AccessAdministration.CreatedRobot cluster;
+    private AccessAdministration admin;
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
@@ -35,7 +37,7 @@ class GatehouseAccessControlIT {
         work = dir;
         server = TestServer.start(dir.resolve("data"));
         skopeo = Skopeo.create(dir.resolve("skopeo-home"));
-        var admin = new AccessAdministration(
+        admin = new AccessAdministration(
                 server.server().metadata().users(),
                 server.server().metadata().access(),
                 new PasswordHasher(),
@@ -72,6 +74,7 @@ class GatehouseAccessControlIT {
 
         var ciPull = skopeo.inspect(ref("teama/app", "v1"), ciCreds);
         assertThat(ciPull.succeeded()).as("a push-only robot cannot pull").isFalse();
+        assertThat(ciPull.output()).containsIgnoringCase("unauthorized");
 
         skopeo.copy(ref("teama/app", "v1"), clusterCreds, "oci:" + work.resolve("pulled") + ":v1", null)
                 .orThrow();
@@ -96,5 +99,41 @@ class GatehouseAccessControlIT {
                 .orThrow();
         assertThat(skopeo.inspect(ref("teama/reader", "v1"), readerCreds).succeeded())
                 .isTrue();
+    }
+
+    @Test
+    void loginWithAUserAndWithARobotStoresCredentialsThatWork() {
+        var asRobot = Skopeo.create(work.resolve("login-robot"));
+        asRobot.login(server.hostPort(), new Skopeo.Credentials(ci.loginName(), ci.secret()))
+                .orThrow();
+        var asReader = Skopeo.create(work.resolve("login-reader"));
+        asReader.login(server.hostPort(), new Skopeo.Credentials("reader", "reader-password-1"))
+                .orThrow();
+
+        var layout = OciImageBuilder.create(work.resolve("layout-login"), 99);
+        layout.image("v1", "amd64", 1);
+        asRobot.copy(layout.ociReference("v1"), null, ref("teama/logged-in", "v1"), null)
+                .orThrow();
+        assertThat(asReader.inspect(ref("teama/logged-in", "v1"), null).succeeded())
+                .as("the reader's stored login pulls")
+                .isTrue();
+        var readerPush = asReader.copy(layout.ociReference("v1"), null, ref("teama/logged-in", "v2"), null);
+        assertThat(readerPush.succeeded()).as("and does not push").isFalse();
+        assertThat(readerPush.output()).containsIgnoringCase("denied");
+    }
+
+    @Test
+    void loginIsRefusedToARevokedRobotAndToAWrongPassword() {
+        var doomed = admin.createRobot("teama", "doomed", EnumSet.of(Action.PUSH), Optional.empty(), "admin");
+        var client = Skopeo.create(work.resolve("login-revoked"));
+        client.login(server.hostPort(), new Skopeo.Credentials(doomed.loginName(), doomed.secret()))
+                .orThrow();
+        admin.revokeRobot("teama", doomed.loginName());
+        var revoked = client.login(server.hostPort(), new Skopeo.Credentials(doomed.loginName(), doomed.secret()));
+        assertThat(revoked.succeeded()).as("a revoked robot cannot log in").isFalse();
+        assertThat(revoked.output()).contains("invalid username/password");
+        var wrong = client.login(server.hostPort(), new Skopeo.Credentials("reader", "not-the-password"));
+        assertThat(wrong.succeeded()).isFalse();
+        assertThat(wrong.output()).contains("invalid username/password");
     }
 }

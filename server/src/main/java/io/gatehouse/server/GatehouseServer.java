@@ -136,7 +136,10 @@ public final class GatehouseServer implements AutoCloseable {
             var federatedRobots = federatedRobots(config.federation(), metadata, clock);
             var authenticator = new Authenticator(
                     metadata.users(),
-                    name -> metadata.access().robotRecord(name).map(RobotRecord::secretHash),
+                    name -> metadata.access()
+                            .robotRecord(name)
+                            .filter(r -> !r.account().revoked() && !r.account().isExpired(clock.instant()))
+                            .map(RobotRecord::secretHash),
                     hasher,
                     tokens,
                     throttle,

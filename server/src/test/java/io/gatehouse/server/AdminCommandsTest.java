@@ -135,7 +135,9 @@ class AdminCommandsTest {
                 .isEqualTo(401);
 
         assertThat(admin("robot", "revoke", name, "--project", "teama").exit()).isZero();
-        assertThat(push(robot, "teama/app", "after revocation")).isEqualTo(403);
+        assertThat(push(robot, "teama/app", "after revocation"))
+                .as("a revoked secret is a failed login, not a refused one")
+                .isEqualTo(401);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.gatehouse.oci.http;
 
-import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Resource;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.MediaTypes;
@@ -40,7 +39,7 @@ public final class DiscoveryHandler {
         List<RepositoryName> repos = Paging.page(
                 ex,
                 RepositoryName::parse,
-                Paging.filtered(manifests::catalog, repo -> ex.isAllowed(Action.PULL, Resource.repository(repo))),
+                Paging.filtered(manifests::catalog, repo -> ex.isListed(Resource.repository(repo))),
                 "/v2/_catalog");
         ex.sendJson(
                 200,
