@@ -35,6 +35,13 @@ import javax.crypto.spec.SecretKeySpec;
  * successful check is remembered for {@link #PASSWORD_CACHE_TTL}, keyed by an HMAC-SHA256 of username and
  * password under a key that lives only in this process; the password itself is never kept. A changed
  * password or deleted user is therefore honoured within that time.
+ *
+ * <p>A single sign-on user has no usable password; the basic path accepts its personal CLI secret instead. A
+ * remembered CLI-secret check is only used while the stored hash is still the one it was checked against, so
+ * replacing or revoking the secret takes effect at once, on every node.
+ *
+ * <p>Every successful basic login of the break-glass account (remembered or not) raises the
+ * {@link BreakGlassAlarm}.
  */
 public final class Authenticator {
     public static final Duration PASSWORD_CACHE_TTL = Duration.ofSeconds(60);
@@ -47,6 +54,8 @@ public final class Authenticator {
 
     private final MetadataStore.Users users;
     private final Function<String, Optional<String>> robotSecretHashes;
+    private final Function<String, Optional<String>> cliSecretHashes;
+    private final BreakGlassAlarm breakGlass;
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final SecretKeySpec cacheKey;
@@ -72,8 +81,25 @@ public final class Authenticator {
             PasswordHasher hasher,
             TokenService tokens,
             Clock clock) {
+        this(users, robotSecretHashes, name -> Optional.empty(), BreakGlassAlarm.OFF, hasher, tokens, clock);
+    }
+
+    /**
+     * @param cliSecretHashes the CLI secret hash of a single sign-on user by name
+     * @param breakGlass raised when the break-glass account logs in
+     */
+    public Authenticator(
+            MetadataStore.Users users,
+            Function<String, Optional<String>> robotSecretHashes,
+            Function<String, Optional<String>> cliSecretHashes,
+            BreakGlassAlarm breakGlass,
+            PasswordHasher hasher,
+            TokenService tokens,
+            Clock clock) {
         this.users = Objects.requireNonNull(users, "users");
         this.robotSecretHashes = Objects.requireNonNull(robotSecretHashes, "robotSecretHashes");
+        this.cliSecretHashes = Objects.requireNonNull(cliSecretHashes, "cliSecretHashes");
+        this.breakGlass = Objects.requireNonNull(breakGlass, "breakGlass");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(clock, "clock");
@@ -95,6 +121,16 @@ public final class Authenticator {
      * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
      */
     public Caller authenticate(String authorizationHeader) {
+        return authenticate(authorizationHeader, RequestContext.INTERNAL);
+    }
+
+    /**
+     * As {@link #authenticate(String)}, for a request from {@code context} (named in break-glass alarms).
+     *
+     * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
+     */
+    public Caller authenticate(String authorizationHeader, RequestContext context) {
+        Objects.requireNonNull(context, "context");
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             return Caller.ANONYMOUS;
         }
@@ -112,7 +148,7 @@ public final class Authenticator {
             throw new Unauthenticated(MALFORMED);
         }
         return switch (scheme) {
-            case "basic" -> basic(credentials);
+            case "basic" -> basic(credentials, context);
             case "bearer" -> bearer(credentials);
             default -> throw new Unauthenticated("unsupported authorization scheme");
         };
@@ -122,7 +158,7 @@ public final class Authenticator {
         return tokens.verify(token).map(Caller::withToken).orElseThrow(() -> new Unauthenticated(BAD_TOKEN));
     }
 
-    private Caller basic(String encoded) {
+    private Caller basic(String encoded, RequestContext context) {
         char[] decoded = decodeBasic(encoded);
         char[] password = null;
         try {
@@ -135,18 +171,32 @@ public final class Authenticator {
             String cacheEntry = cacheEntryFor(username, password);
             String remembered = verifiedPasswords.getIfPresent(cacheEntry);
             if (("user:" + username).equals(remembered)) {
+                breakGlass.authenticated(username, context);
                 return Caller.withPassword(username);
+            }
+            if (remembered != null && remembered.startsWith("cli:" + username + ":")) {
+                String checkedHash = remembered.substring(("cli:" + username + ":").length());
+                if (cliSecretHashes.apply(username).filter(checkedHash::equals).isPresent()) {
+                    return Caller.withPassword(username);
+                }
+                verifiedPasswords.invalidate(cacheEntry);
             }
             if (("robot:" + username).equals(remembered)) {
                 return Caller.robotWithSecret(username);
             }
             Optional<UserRecord> user = users.find(username);
             if (user.isPresent()) {
-                if (!hasher.verify(password, user.get().passwordHash())) {
-                    throw new Unauthenticated(BAD_PASSWORD);
+                if (hasher.verify(password, user.get().passwordHash())) {
+                    verifiedPasswords.put(cacheEntry, "user:" + username);
+                    breakGlass.authenticated(username, context);
+                    return Caller.withPassword(username);
                 }
-                verifiedPasswords.put(cacheEntry, "user:" + username);
-                return Caller.withPassword(username);
+                Optional<String> cliHash = cliSecretHashes.apply(username);
+                if (cliHash.isPresent() && hasher.verify(password, cliHash.get())) {
+                    verifiedPasswords.put(cacheEntry, "cli:" + username + ":" + cliHash.get());
+                    return Caller.withPassword(username);
+                }
+                throw new Unauthenticated(BAD_PASSWORD);
             }
             Optional<String> robotHash = robotSecretHashes.apply(username);
             if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {

@@ -1,11 +1,17 @@
 package io.gatehouse.server;
 
 import io.gatehouse.access.AccessDecisionPoint;
+import io.gatehouse.access.AdminOnlyAuthorizer;
 import io.gatehouse.access.Authenticator;
+import io.gatehouse.access.BreakGlassAlarm;
 import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
 import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.access.oidc.CliSecrets;
+import io.gatehouse.access.oidc.OidcProvider;
+import io.gatehouse.access.oidc.OidcSettings;
+import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
 import io.gatehouse.core.access.policy.RobotRecord;
@@ -23,6 +29,7 @@ import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
 import io.gatehouse.http.admin.AdminHandler;
+import io.gatehouse.http.sso.SingleSignOnHandler;
 import io.gatehouse.http.token.TokenEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
 import io.gatehouse.oci.http.DiscoveryHandler;
@@ -105,9 +112,15 @@ public final class GatehouseServer implements AutoCloseable {
                     new TokenSettings(
                             config.auth().issuer(), config.auth().service(), ttl, TokenSettings.DEFAULT_CLOCK_SKEW),
                     clock);
+            Optional<SingleSignOn> singleSignOn = singleSignOn(config.auth().oidc(), metadata, clock);
             var authenticator = new Authenticator(
                     metadata.users(),
                     name -> metadata.access().robotRecord(name).map(RobotRecord::secretHash),
+                    metadata.singleSignOn()::cliSecretHash,
+                    // Without single sign-on the local admin is the normal way in, not break-glass.
+                    singleSignOn.isPresent()
+                            ? new BreakGlassAlarm(AdminOnlyAuthorizer.ADMIN, events, clock)
+                            : BreakGlassAlarm.OFF,
                     hasher,
                     tokens,
                     clock);
@@ -156,15 +169,16 @@ public final class GatehouseServer implements AutoCloseable {
                     Route.get("/readyz", null, ops::readyz),
                     Route.get("/metrics", null, ops::metrics));
             var administration = new AccessAdministration(metadata.users(), metadata.access(), hasher, clock);
-            var api = new Dispatcher(
-                    "/api/",
-                    new AdminHandler(administration).routes(),
-                    authenticator,
+            var signOnHandler = new SingleSignOnHandler(
+                    singleSignOn,
+                    new CliSecrets(metadata.singleSignOn(), hasher, clock),
+                    tokens,
                     decisions,
-                    errors,
-                    challenge,
-                    traffic,
-                    clientAddress);
+                    config.server().publicUrl());
+            List<Route> apiRoutes = new java.util.ArrayList<>(new AdminHandler(administration).routes());
+            apiRoutes.addAll(signOnHandler.routes());
+            var api = new Dispatcher(
+                    "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var system = new Dispatcher(
                     "/", systemRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
 
@@ -241,6 +255,28 @@ public final class GatehouseServer implements AutoCloseable {
                     .register(registry)
                     .increment();
         }
+    }
+
+    /** Single sign-on when an issuer is configured; the provider is contacted on the first login, not here. */
+    private static Optional<SingleSignOn> singleSignOn(GatehouseConfig.Oidc oidc, MetadataStore metadata, Clock clock) {
+        if (!oidc.enabled()) {
+            return Optional.empty();
+        }
+        var settings = new OidcSettings(
+                URI.create(oidc.issuer()),
+                oidc.clientId(),
+                oidc.clientSecret(),
+                oidc.redirectUrl().isBlank() ? Optional.empty() : Optional.of(URI.create(oidc.redirectUrl())),
+                oidc.usernameClaim(),
+                oidc.groupsClaim(),
+                oidc.adminGroup().isBlank() ? Optional.empty() : Optional.of(oidc.adminGroup()),
+                oidc.scopeList(),
+                ConfigValidator.duration("auth.oidc.loginTimeout", oidc.loginTimeout()));
+        var signOn = new SingleSignOn(
+                settings, new OidcProvider(settings), metadata.singleSignOn(), metadata.access(), clock);
+        signOn.bindAdminGroup();
+        log.info("single sign-on through {}", settings);
+        return Optional.of(signOn);
     }
 
     private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {

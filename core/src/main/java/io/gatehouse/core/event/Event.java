@@ -23,4 +23,13 @@ public sealed interface Event {
     record BlobCommitted(Instant at, RepositoryName repository, Digest digest, long size) implements Event {}
 
     record BlobDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
+
+    /**
+     * The local break-glass account authenticated (it works without the identity provider, so every use is
+     * for the security team to review).
+     *
+     * @param sourceAddress the client's address, null if unknown
+     * @param requestId the request's id, null if unknown
+     */
+    record BreakGlassUsed(Instant at, String principal, String sourceAddress, String requestId) implements Event {}
 }
