@@ -180,4 +180,67 @@ class AuthenticatorTest {
         assertThat(thrown).isInstanceOf(Unauthenticated.class);
         return thrown;
     }
+
+    @Test
+    void aSingleSignOnUserLogsInWithItsCliSecretAndARevokedOrReplacedSecretStopsAtOnce() {
+        users.create(new UserRecord("sso-user", "!sso", clock.instant()));
+        var cliHashes = new java.util.concurrent.ConcurrentHashMap<String, String>();
+        cliHashes.put("sso-user", HASHER.hash("ghcli_first".toCharArray()));
+        var withCli = new Authenticator(
+                users,
+                name -> java.util.Optional.empty(),
+                name -> java.util.Optional.ofNullable(cliHashes.get(name)),
+                BreakGlassAlarm.OFF,
+                HASHER,
+                tokens,
+                clock);
+
+        assertThat(withCli.authenticate(basic("sso-user:ghcli_first")).principal())
+                .isEqualTo(new Principal.User("sso-user", Principal.AuthMethod.BASIC));
+        assertThat(withCli.authenticate(basic("sso-user:ghcli_first"))
+                        .principal()
+                        .name())
+                .isEqualTo("sso-user"); // remembered
+        assertThatThrownBy(() -> withCli.authenticate(basic("sso-user:!sso"))).isInstanceOf(Unauthenticated.class);
+
+        cliHashes.put("sso-user", HASHER.hash("ghcli_second".toCharArray()));
+        assertThatThrownBy(() -> withCli.authenticate(basic("sso-user:ghcli_first")))
+                .isInstanceOf(Unauthenticated.class);
+        assertThat(withCli.authenticate(basic("sso-user:ghcli_second"))
+                        .principal()
+                        .name())
+                .isEqualTo("sso-user");
+
+        cliHashes.remove("sso-user");
+        assertThatThrownBy(() -> withCli.authenticate(basic("sso-user:ghcli_second")))
+                .isInstanceOf(Unauthenticated.class);
+    }
+
+    @Test
+    void everyLoginOfTheBreakGlassAccountIsAnEventIncludingRememberedOnes() {
+        users.create(new UserRecord("admin", HASHER.hash("break-glass-pw".toCharArray()), clock.instant()));
+        var events = new RecordingEventSink();
+        var alarmed = new Authenticator(
+                users,
+                name -> java.util.Optional.empty(),
+                name -> java.util.Optional.empty(),
+                new BreakGlassAlarm("admin", events, clock),
+                HASHER,
+                tokens,
+                clock);
+        var context = new RequestContext("192.0.2.7", "skopeo", "req-1");
+
+        alarmed.authenticate(basic("admin:break-glass-pw"), context);
+        alarmed.authenticate(basic("admin:break-glass-pw"), new RequestContext("192.0.2.8", null, "req-2"));
+        alarmed.authenticate(basic("alice:wonderland"), context);
+        assertThatThrownBy(() -> alarmed.authenticate(basic("admin:wrong"), context))
+                .isInstanceOf(Unauthenticated.class);
+
+        assertThat(events.events)
+                .containsExactly(
+                        new io.gatehouse.core.event.Event.BreakGlassUsed(
+                                clock.instant(), "admin", "192.0.2.7", "req-1"),
+                        new io.gatehouse.core.event.Event.BreakGlassUsed(
+                                clock.instant(), "admin", "192.0.2.8", "req-2"));
+    }
 }
