@@ -206,6 +206,11 @@ public final class GatehouseServer implements AutoCloseable {
         return metadata;
     }
 
+    /** Where events (access decisions, break-glass use, pushes) are published; subscribe to observe them. */
+    public EventBus events() {
+        return events;
+    }
+
     public void start() throws Exception {
         jetty.start();
         log.info("gatehouse listening on {}", baseUri());
