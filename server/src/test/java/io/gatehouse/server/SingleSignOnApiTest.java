@@ -245,4 +245,57 @@ class SingleSignOnApiTest {
         assertThat(local.statusCode()).isEqualTo(400);
         assertThat(json(local).path("errors").path(0).path("message").asText()).contains("single sign-on users");
     }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run cli(String... args) {
+        var out = new java.io.StringWriter();
+        var err = new java.io.StringWriter();
+        var cmd = new picocli.CommandLine(new Main());
+        cmd.setOut(new java.io.PrintWriter(out, true));
+        cmd.setErr(new java.io.PrintWriter(err, true));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void theCliCreatesAndRevokesTheSecretWithTheLoginToken() throws Exception {
+        var lena = login("sub-lena", Map.of("preferred_username", "lena", "groups", List.of("team-a-devs")));
+        String server = SingleSignOnApiTest.server.baseUri().toString();
+
+        var created = cli(
+                "user",
+                "cli-secret",
+                "--server",
+                server,
+                "--token",
+                lena.path("token").asText());
+        assertThat(created.exit()).as(created.err()).isZero();
+        assertThat(created.out()).startsWith("username: lena\nsecret: ghcli_");
+        String secret = created.out()
+                .lines()
+                .filter(l -> l.startsWith("secret: "))
+                .findFirst()
+                .orElseThrow()
+                .substring("secret: ".length());
+        assertThat(as("lena", secret).get("/v2/").statusCode()).isEqualTo(200);
+
+        var revoked =
+                cli("user", "cli-secret", "--revoke", "--server", server, "--username", "lena", "--password", secret);
+        assertThat(revoked.exit()).as(revoked.err()).isZero();
+        assertThat(revoked.out()).contains("revoked your CLI secret");
+        assertThat(as("lena", secret).get("/v2/").statusCode()).isEqualTo(401);
+
+        var local = cli(
+                "user",
+                "cli-secret",
+                "--server",
+                server,
+                "--username",
+                "admin",
+                "--password",
+                TestServer.ADMIN_PASSWORD);
+        assertThat(local.exit()).isEqualTo(1);
+        assertThat(local.err()).contains("CLI secrets are for single sign-on users");
+    }
 }

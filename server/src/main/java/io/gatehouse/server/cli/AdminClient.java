@@ -41,6 +41,14 @@ public final class AdminClient {
             description = "Defaults to $GATEHOUSE_PASSWORD (prefer the variable: flags show in process lists).")
     String password;
 
+    @Option(
+            names = "--token",
+            hidden = true,
+            defaultValue = "${env:GATEHOUSE_TOKEN}",
+            description = "A registry token (from a single sign-on login) instead of a password; defaults to"
+                    + " $GATEHOUSE_TOKEN.")
+    String token;
+
     @Option(names = "--json", description = "Print the server's JSON answer.")
     boolean json;
 
@@ -52,17 +60,20 @@ public final class AdminClient {
             throws IOException, InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (username == null || username.isEmpty() || password == null) {
-            err.println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD");
+        boolean hasPassword = username != null && !username.isEmpty() && password != null;
+        boolean hasToken = token != null && !token.isEmpty();
+        if (!hasPassword && !hasToken) {
+            err.println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD (or GATEHOUSE_TOKEN)");
             return 2;
         }
+        String authorization = hasPassword
+                ? "Basic "
+                        + Base64.getEncoder()
+                                .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8))
+                : "Bearer " + token;
         var request = HttpRequest.newBuilder(URI.create(server.replaceAll("/+$", "") + path))
                 .timeout(Duration.ofSeconds(30))
-                .header(
-                        "Authorization",
-                        "Basic "
-                                + Base64.getEncoder()
-                                        .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
                 .method(
                         method,

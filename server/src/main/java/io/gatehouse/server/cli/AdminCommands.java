@@ -18,7 +18,10 @@ import picocli.CommandLine.Parameters;
 public final class AdminCommands {
     private AdminCommands() {}
 
-    @Command(name = "user", description = "Manage local users.", subcommands = UserCreate.class)
+    @Command(
+            name = "user",
+            description = "Manage local users.",
+            subcommands = {UserCreate.class, CliSecretCommand.class})
     public static final class User {}
 
     @Command(name = "create", description = "Create a local user; the password is read from standard input.")
