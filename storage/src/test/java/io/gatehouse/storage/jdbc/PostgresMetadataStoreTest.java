@@ -49,7 +49,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .bind("schema", schema.schema())
                         .mapTo(Long.class)
                         .one());
-        assertThat(tables).isEqualTo(17); // eight tables, eight for access control and Flyway's history
+        assertThat(tables).isEqualTo(19); // eight tables, eight for access control, two for single sign-on, Flyway's history
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */
