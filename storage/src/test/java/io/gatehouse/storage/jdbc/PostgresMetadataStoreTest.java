@@ -49,7 +49,8 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .bind("schema", schema.schema())
                         .mapTo(Long.class)
                         .one());
-        assertThat(tables).isEqualTo(19); // eight tables, eight for access control, two for single sign-on, Flyway's history
+        // eight tables, eight for access control, two for single sign-on, and Flyway's history
+        assertThat(tables).isEqualTo(19);
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */
