@@ -38,8 +38,13 @@ import javax.crypto.spec.SecretKeySpec;
  * password under a key that lives only in this process; the password itself is never kept. A changed
  * password or deleted user is therefore honoured within that time.
  *
- * <p>Failed Basic and Bearer attempts are counted by a {@link LoginThrottle} per source address and, for
- * Basic, per account name; once either is limited, attempts are refused with
+ * <p>Beyond local passwords and tokens, {@link Options} adds: robot secrets (a revoked or expired robot has
+ * none, so its secret and its tokens stop authenticating at once: 401); a single sign-on user's personal CLI
+ * secret, remembered only while the stored hash is still the one it was checked against, so replacing or
+ * revoking it takes effect at once on every node; federated robots, whose password is an OIDC token from
+ * their bound issuer; the {@link BreakGlassAlarm}, raised by every successful basic login of the break-glass
+ * account; and the {@link LoginThrottle}, which counts failed Basic and Bearer attempts per source address
+ * and, for Basic, per account name, and once either is limited refuses attempts with
  * {@link io.gatehouse.core.error.TooManyRequests} before any credential is checked, even a correct one.
  */
 public final class Authenticator {
@@ -51,67 +56,75 @@ public final class Authenticator {
     private static final String BAD_TOKEN = "invalid or expired token";
     private static final String MALFORMED = "malformed authorization header";
 
+    /**
+     * What the authenticator consults beyond local users and registry tokens; every part may be left out.
+     *
+     * @param robotSecretHashes a robot's stored secret hash by name, empty once it is revoked or expired;
+     *     asked on every robot request, past the password cache (robots and users share one name space, so a
+     *     name is tried as a user first)
+     * @param cliSecretHashes a single sign-on user's CLI secret hash by name
+     * @param federatedRobots logs in robots bound to an external OIDC issuer (keyless CI login); null: none
+     * @param throttle limits failed logins per account and per source address
+     * @param breakGlass raised when the break-glass account logs in
+     */
+    public record Options(
+            Function<String, Optional<String>> robotSecretHashes,
+            Function<String, Optional<String>> cliSecretHashes,
+            FederatedRobots federatedRobots,
+            LoginThrottle throttle,
+            BreakGlassAlarm breakGlass) {
+        public static final Options NONE = new Options(
+                name -> Optional.empty(), name -> Optional.empty(), null, LoginThrottle.off(), BreakGlassAlarm.OFF);
+
+        public Options {
+            Objects.requireNonNull(robotSecretHashes, "robotSecretHashes");
+            Objects.requireNonNull(cliSecretHashes, "cliSecretHashes");
+            Objects.requireNonNull(throttle, "throttle");
+            Objects.requireNonNull(breakGlass, "breakGlass");
+        }
+
+        public Options withRobotSecretHashes(Function<String, Optional<String>> hashes) {
+            return new Options(hashes, cliSecretHashes, federatedRobots, throttle, breakGlass);
+        }
+
+        public Options withCliSecretHashes(Function<String, Optional<String>> hashes) {
+            return new Options(robotSecretHashes, hashes, federatedRobots, throttle, breakGlass);
+        }
+
+        public Options withFederatedRobots(FederatedRobots robots) {
+            return new Options(robotSecretHashes, cliSecretHashes, robots, throttle, breakGlass);
+        }
+
+        public Options withThrottle(LoginThrottle limits) {
+            return new Options(robotSecretHashes, cliSecretHashes, federatedRobots, limits, breakGlass);
+        }
+
+        public Options withBreakGlass(BreakGlassAlarm alarm) {
+            return new Options(robotSecretHashes, cliSecretHashes, federatedRobots, throttle, alarm);
+        }
+    }
+
     private final MetadataStore.Users users;
-    private final Function<String, Optional<String>> robotSecretHashes;
+    private final Options options;
     private final PasswordHasher hasher;
     private final TokenService tokens;
     private final SecretKeySpec cacheKey;
     private final Cache<String, String> verifiedPasswords;
     private final String decoyHash;
-    private final LoginThrottle throttle;
-    private final FederatedRobots federatedRobots;
 
     public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens) {
-        this(users, name -> Optional.empty(), hasher, tokens, Clock.systemUTC());
+        this(users, hasher, tokens, Clock.systemUTC(), Options.NONE);
     }
 
     public Authenticator(MetadataStore.Users users, PasswordHasher hasher, TokenService tokens, Clock clock) {
-        this(users, name -> Optional.empty(), hasher, tokens, clock);
+        this(users, hasher, tokens, clock, Options.NONE);
     }
 
-    /**
-     * @param robotSecretHashes the stored secret hash of a robot account by name, empty once the robot is
-     *     revoked or expired: its secret and the tokens issued for it then stop authenticating (401, not
-     *     403). Asked on every robot request, past the password cache. Robots and users share one name
-     *     space, so a name is tried as a user first.
-     * @param clock drives the expiry of remembered password checks
-     */
+    /** @param clock drives the expiry of remembered password checks */
     public Authenticator(
-            MetadataStore.Users users,
-            Function<String, Optional<String>> robotSecretHashes,
-            PasswordHasher hasher,
-            TokenService tokens,
-            Clock clock) {
-        this(users, robotSecretHashes, hasher, tokens, LoginThrottle.off(), clock);
-    }
-
-    /** @param throttle limits failed logins per account and per source address */
-    public Authenticator(
-            MetadataStore.Users users,
-            Function<String, Optional<String>> robotSecretHashes,
-            PasswordHasher hasher,
-            TokenService tokens,
-            LoginThrottle throttle,
-            Clock clock) {
-        this(users, robotSecretHashes, hasher, tokens, throttle, clock, null);
-    }
-
-    /**
-     * @param federatedRobots logs in robots bound to an external OIDC issuer, whose password is such a token
-     *     (keyless CI login); null: there are none
-     */
-    public Authenticator(
-            MetadataStore.Users users,
-            Function<String, Optional<String>> robotSecretHashes,
-            PasswordHasher hasher,
-            TokenService tokens,
-            LoginThrottle throttle,
-            Clock clock,
-            FederatedRobots federatedRobots) {
-        this.throttle = Objects.requireNonNull(throttle, "throttle");
-        this.federatedRobots = federatedRobots;
+            MetadataStore.Users users, PasswordHasher hasher, TokenService tokens, Clock clock, Options options) {
         this.users = Objects.requireNonNull(users, "users");
-        this.robotSecretHashes = Objects.requireNonNull(robotSecretHashes, "robotSecretHashes");
+        this.options = Objects.requireNonNull(options, "options");
         this.hasher = Objects.requireNonNull(hasher, "hasher");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         Objects.requireNonNull(clock, "clock");
@@ -128,36 +141,36 @@ public final class Authenticator {
     }
 
     /**
-     * The caller the header identifies; {@link Caller#ANONYMOUS} if there is no header. Failures are not
-     * counted per address (there is none); see {@link #authenticate(String, String)}.
-     *
-     * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
+     * The caller the header identifies, for an internal caller (no address: failures are not counted per
+     * address); see {@link #authenticate(String, RequestContext)}.
      */
     public Caller authenticate(String authorizationHeader) {
-        return authenticate(authorizationHeader, null);
+        return authenticate(authorizationHeader, RequestContext.INTERNAL);
     }
 
     /**
      * The caller the header identifies; {@link Caller#ANONYMOUS} if there is no header.
      *
-     * @param sourceAddress the client's address, for the per-address limit on failures; null if unknown
+     * @param context the request: its source address counts failures and is named in break-glass alarms
      * @throws Unauthenticated if the credentials are wrong, expired, of an unknown scheme or malformed
      * @throws io.gatehouse.core.error.TooManyRequests if the address or account has failed too often lately
      */
-    public Caller authenticate(String authorizationHeader, String sourceAddress) {
+    public Caller authenticate(String authorizationHeader, RequestContext context) {
+        Objects.requireNonNull(context, "context");
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             return Caller.ANONYMOUS;
         }
-        throttle.checkAddress(sourceAddress);
+        String sourceAddress = context.sourceAddress();
+        options.throttle().checkAddress(sourceAddress);
         try {
-            return credentials(authorizationHeader);
+            return credentials(authorizationHeader, context);
         } catch (Unauthenticated e) {
-            throttle.failedFromAddress(sourceAddress);
+            options.throttle().failedFromAddress(sourceAddress);
             throw e;
         }
     }
 
-    private Caller credentials(String authorizationHeader) {
+    private Caller credentials(String authorizationHeader, RequestContext context) {
         if (authorizationHeader.length() > MAX_HEADER_LENGTH) {
             throw new Unauthenticated(MALFORMED);
         }
@@ -172,7 +185,7 @@ public final class Authenticator {
             throw new Unauthenticated(MALFORMED);
         }
         return switch (scheme) {
-            case "basic" -> basic(credentials);
+            case "basic" -> basic(credentials, context);
             case "bearer" -> bearer(credentials);
             default -> throw new Unauthenticated("unsupported authorization scheme");
         };
@@ -187,10 +200,10 @@ public final class Authenticator {
     }
 
     private boolean robotMaySignIn(String name) {
-        return robotSecretHashes.apply(name).isPresent();
+        return options.robotSecretHashes().apply(name).isPresent();
     }
 
-    private Caller basic(String encoded) {
+    private Caller basic(String encoded, RequestContext context) {
         char[] decoded = decodeBasic(encoded);
         char[] password = null;
         try {
@@ -200,15 +213,16 @@ public final class Authenticator {
             }
             String username = new String(decoded, 0, colon);
             password = Arrays.copyOfRange(decoded, colon + 1, decoded.length);
-            throttle.checkAccount(username); // before any check, so a limited account is no password oracle
+            // Before any check, so a limited account is no password oracle.
+            options.throttle().checkAccount(username);
             Caller caller;
             try {
-                caller = checkPassword(username, password);
+                caller = checkPassword(username, password, context);
             } catch (Unauthenticated e) {
-                throttle.failedForAccount(username);
+                options.throttle().failedForAccount(username);
                 throw e;
             }
-            throttle.succeeded(username);
+            options.throttle().succeeded(username);
             return caller;
         } finally {
             Arrays.fill(decoded, '\0');
@@ -218,11 +232,22 @@ public final class Authenticator {
         }
     }
 
-    private Caller checkPassword(String username, char[] password) {
+    private Caller checkPassword(String username, char[] password, RequestContext context) {
         String cacheEntry = cacheEntryFor(username, password);
         String remembered = verifiedPasswords.getIfPresent(cacheEntry);
         if (("user:" + username).equals(remembered)) {
+            options.breakGlass().authenticated(username, context);
             return Caller.withPassword(username);
+        }
+        if (remembered != null && remembered.startsWith("cli:" + username + ":")) {
+            String checkedHash = remembered.substring(("cli:" + username + ":").length());
+            if (options.cliSecretHashes()
+                    .apply(username)
+                    .filter(checkedHash::equals)
+                    .isPresent()) {
+                return Caller.withPassword(username);
+            }
+            verifiedPasswords.invalidate(cacheEntry);
         }
         if (("robot:" + username).equals(remembered)) {
             if (!robotMaySignIn(username)) {
@@ -233,20 +258,26 @@ public final class Authenticator {
         }
         Optional<UserRecord> user = users.find(username);
         if (user.isPresent()) {
-            if (!hasher.verify(password, user.get().passwordHash())) {
-                throw new Unauthenticated(BAD_PASSWORD);
+            if (hasher.verify(password, user.get().passwordHash())) {
+                verifiedPasswords.put(cacheEntry, "user:" + username);
+                options.breakGlass().authenticated(username, context);
+                return Caller.withPassword(username);
             }
-            verifiedPasswords.put(cacheEntry, "user:" + username);
-            return Caller.withPassword(username);
+            Optional<String> cliHash = options.cliSecretHashes().apply(username);
+            if (cliHash.isPresent() && hasher.verify(password, cliHash.get())) {
+                verifiedPasswords.put(cacheEntry, "cli:" + username + ":" + cliHash.get());
+                return Caller.withPassword(username);
+            }
+            throw new Unauthenticated(BAD_PASSWORD);
         }
-        if (federatedRobots != null) {
+        if (options.federatedRobots() != null) {
             // Not remembered like a password: a token is checked cheaply and each expires on its own.
-            Optional<Caller> federated = federatedRobots.login(username, new String(password), BAD_PASSWORD);
+            Optional<Caller> federated = options.federatedRobots().login(username, new String(password), BAD_PASSWORD);
             if (federated.isPresent()) {
                 return federated.get();
             }
         }
-        Optional<String> robotHash = robotSecretHashes.apply(username);
+        Optional<String> robotHash = options.robotSecretHashes().apply(username);
         if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {
             // A revoked or expired robot has no hash here; the authorizer checks both again as well.
             verifiedPasswords.put(cacheEntry, "robot:" + username);

@@ -186,12 +186,12 @@ class AuthenticatorTest {
         String hash = HASHER.hash("robot-secret".toCharArray());
         var robots = new Authenticator(
                 users,
-                name -> active.get() && name.equals("robot$teama+ci")
-                        ? java.util.Optional.of(hash)
-                        : java.util.Optional.empty(),
                 HASHER,
                 tokens,
-                clock);
+                clock,
+                Authenticator.Options.NONE.withRobotSecretHashes(name -> active.get() && name.equals("robot$teama+ci")
+                        ? java.util.Optional.of(hash)
+                        : java.util.Optional.empty()));
         String header = basic("robot$teama+ci:robot-secret");
         assertThat(robots.authenticate(header).principal())
                 .isEqualTo(new Principal.Robot("robot$teama+ci", Principal.AuthMethod.BASIC));
@@ -220,15 +220,15 @@ class AuthenticatorTest {
 
     // --- failed-login limits ---
 
-    static final String HOME = "203.0.113.5";
-    static final String ELSEWHERE = "198.51.100.9";
+    static final RequestContext HOME = new RequestContext("203.0.113.5", null, null);
+    static final RequestContext ELSEWHERE = new RequestContext("198.51.100.9", null, null);
 
     Authenticator throttled(int perAccount, int perAddress) {
         var throttle = new LoginThrottle(
                 new LoginThrottle.Limit(perAccount, Duration.ofMinutes(5)),
                 new LoginThrottle.Limit(perAddress, Duration.ofMinutes(5)),
                 clock);
-        return new Authenticator(users, name -> java.util.Optional.empty(), HASHER, tokens, throttle, clock);
+        return new Authenticator(users, HASHER, tokens, clock, Authenticator.Options.NONE.withThrottle(throttle));
     }
 
     @Test
@@ -291,5 +291,65 @@ class AuthenticatorTest {
         assertThat(auth.authenticate(null, HOME))
                 .as("no credentials is no attempt")
                 .isEqualTo(Caller.ANONYMOUS);
+    }
+
+    @Test
+    void aSingleSignOnUserLogsInWithItsCliSecretAndARevokedOrReplacedSecretStopsAtOnce() {
+        users.create(new UserRecord("sso-user", "!sso", clock.instant()));
+        var cliHashes = new java.util.concurrent.ConcurrentHashMap<String, String>();
+        cliHashes.put("sso-user", HASHER.hash("ghcli_first".toCharArray()));
+        var withCli = new Authenticator(
+                users,
+                HASHER,
+                tokens,
+                clock,
+                Authenticator.Options.NONE.withCliSecretHashes(
+                        name -> java.util.Optional.ofNullable(cliHashes.get(name))));
+
+        assertThat(withCli.authenticate(basic("sso-user:ghcli_first")).principal())
+                .isEqualTo(new Principal.User("sso-user", Principal.AuthMethod.BASIC));
+        assertThat(withCli.authenticate(basic("sso-user:ghcli_first"))
+                        .principal()
+                        .name())
+                .isEqualTo("sso-user"); // remembered
+        assertThatThrownBy(() -> withCli.authenticate(basic("sso-user:!sso"))).isInstanceOf(Unauthenticated.class);
+
+        cliHashes.put("sso-user", HASHER.hash("ghcli_second".toCharArray()));
+        assertThatThrownBy(() -> withCli.authenticate(basic("sso-user:ghcli_first")))
+                .isInstanceOf(Unauthenticated.class);
+        assertThat(withCli.authenticate(basic("sso-user:ghcli_second"))
+                        .principal()
+                        .name())
+                .isEqualTo("sso-user");
+
+        cliHashes.remove("sso-user");
+        assertThatThrownBy(() -> withCli.authenticate(basic("sso-user:ghcli_second")))
+                .isInstanceOf(Unauthenticated.class);
+    }
+
+    @Test
+    void everyLoginOfTheBreakGlassAccountIsAnEventIncludingRememberedOnes() {
+        users.create(new UserRecord("admin", HASHER.hash("break-glass-pw".toCharArray()), clock.instant()));
+        var events = new RecordingEventSink();
+        var alarmed = new Authenticator(
+                users,
+                HASHER,
+                tokens,
+                clock,
+                Authenticator.Options.NONE.withBreakGlass(new BreakGlassAlarm("admin", events, clock)));
+        var context = new RequestContext("192.0.2.7", "skopeo", "req-1");
+
+        alarmed.authenticate(basic("admin:break-glass-pw"), context);
+        alarmed.authenticate(basic("admin:break-glass-pw"), new RequestContext("192.0.2.8", null, "req-2"));
+        alarmed.authenticate(basic("alice:wonderland"), context);
+        assertThatThrownBy(() -> alarmed.authenticate(basic("admin:wrong"), context))
+                .isInstanceOf(Unauthenticated.class);
+
+        assertThat(events.events)
+                .containsExactly(
+                        new io.gatehouse.core.event.Event.BreakGlassUsed(
+                                clock.instant(), "admin", "192.0.2.7", "req-1"),
+                        new io.gatehouse.core.event.Event.BreakGlassUsed(
+                                clock.instant(), "admin", "192.0.2.8", "req-2"));
     }
 }

@@ -91,8 +91,7 @@ public final class Dispatcher extends Handler.Abstract {
             var matched = match(request.getMethod(), path);
             Route route = matched.route;
             request.setAttribute(ROUTE_ATTRIBUTE, route.template());
-            Caller caller =
-                    authenticator.authenticate(request.getHeaders().get("Authorization"), context.sourceAddress());
+            Caller caller = authenticator.authenticate(request.getHeaders().get("Authorization"), context);
             exchange = new Exchange(
                     request, response, matched.params, caller, context, decisions, metrics.forRoute(route.template()));
             if (route.action() == null) {

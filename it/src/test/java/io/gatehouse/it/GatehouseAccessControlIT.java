@@ -124,11 +124,12 @@ class GatehouseAccessControlIT {
 
     @Test
     void loginIsRefusedToARevokedRobotAndToAWrongPassword() {
-        var doomed = admin.createRobot("teama", "doomed", EnumSet.of(Action.PUSH), Optional.empty(), "admin");
+        var by = AccessAdministration.Actor.internal("admin");
+        var doomed = admin.createRobot(by, "teama", "doomed", EnumSet.of(Action.PUSH), Optional.empty());
         var client = Skopeo.create(work.resolve("login-revoked"));
         client.login(server.hostPort(), new Skopeo.Credentials(doomed.loginName(), doomed.secret()))
                 .orThrow();
-        admin.revokeRobot("teama", doomed.loginName());
+        admin.revokeRobot(by, "teama", doomed.loginName());
         var revoked = client.login(server.hostPort(), new Skopeo.Credentials(doomed.loginName(), doomed.secret()));
         assertThat(revoked.succeeded()).as("a revoked robot cannot log in").isFalse();
         assertThat(revoked.output()).contains("invalid username/password");

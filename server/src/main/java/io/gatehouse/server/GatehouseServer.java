@@ -1,7 +1,9 @@
 package io.gatehouse.server;
 
 import io.gatehouse.access.AccessDecisionPoint;
+import io.gatehouse.access.AdminOnlyAuthorizer;
 import io.gatehouse.access.Authenticator;
+import io.gatehouse.access.BreakGlassAlarm;
 import io.gatehouse.access.LoginThrottle;
 import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
@@ -10,6 +12,10 @@ import io.gatehouse.access.admin.AccessAdministration;
 import io.gatehouse.access.federation.FederatedRobots;
 import io.gatehouse.access.federation.FederatedTokenVerifier;
 import io.gatehouse.access.federation.IssuerKeys;
+import io.gatehouse.access.oidc.CliSecrets;
+import io.gatehouse.access.oidc.OidcProvider;
+import io.gatehouse.access.oidc.OidcSettings;
+import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
 import io.gatehouse.core.access.policy.RobotRecord;
@@ -30,6 +36,7 @@ import io.gatehouse.http.admin.AdminHandler;
 import io.gatehouse.http.admin.OpenApiHandler;
 import io.gatehouse.http.admin.PolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
+import io.gatehouse.http.sso.SingleSignOnHandler;
 import io.gatehouse.http.token.TokenEndpoint;
 import io.gatehouse.http.token.TokenExchangeEndpoint;
 import io.gatehouse.oci.http.BlobsHandler;
@@ -133,18 +140,27 @@ public final class GatehouseServer implements AutoCloseable {
                             protection.addressFailures(),
                             ConfigValidator.duration("auth.protection.addressWindow", protection.addressWindow())),
                     clock);
+            Optional<SingleSignOn> singleSignOn = singleSignOn(config.auth().oidc(), metadata, clock);
             var federatedRobots = federatedRobots(config.federation(), metadata, clock);
             var authenticator = new Authenticator(
                     metadata.users(),
-                    name -> metadata.access()
-                            .robotRecord(name)
-                            .filter(r -> !r.account().revoked() && !r.account().isExpired(clock.instant()))
-                            .map(RobotRecord::secretHash),
                     hasher,
                     tokens,
-                    throttle,
                     clock,
-                    federatedRobots);
+                    Authenticator.Options.NONE
+                            .withRobotSecretHashes(name -> metadata.access()
+                                    .robotRecord(name)
+                                    .filter(r -> !r.account().revoked()
+                                            && !r.account().isExpired(clock.instant()))
+                                    .map(RobotRecord::secretHash))
+                            .withCliSecretHashes(metadata.singleSignOn()::cliSecretHash)
+                            .withFederatedRobots(federatedRobots)
+                            .withThrottle(throttle)
+                            // Without single sign-on the local admin is the normal way in, not break-glass.
+                            .withBreakGlass(
+                                    singleSignOn.isPresent()
+                                            ? new BreakGlassAlarm(AdminOnlyAuthorizer.ADMIN, events, clock)
+                                            : BreakGlassAlarm.OFF));
             var decisions = new AccessDecisionPoint(
                     new RoleBasedAuthorizer(metadata.access(), clock),
                     new ProjectNetworks(metadata.access())::refusal,
@@ -196,13 +212,20 @@ public final class GatehouseServer implements AutoCloseable {
             apiRoutes.addAll(new AdminHandler(administration).routes());
             apiRoutes.addAll(new PolicyHandler(administration).routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
+            apiRoutes.addAll(new SingleSignOnHandler(
+                            singleSignOn,
+                            new CliSecrets(metadata.singleSignOn(), hasher, clock),
+                            tokens,
+                            decisions,
+                            config.server().publicUrl())
+                    .routes());
             apiRoutes.add(Route.post(
                     "/api/v1/auth/exchange",
                     null,
                     new TokenExchangeEndpoint(federatedRobots, decisions, tokens)::post));
-            apiRoutes.add(
-                    new OpenApiHandler(List.of(OpenApiHandler.BASE, "openapi/signing-keys.json", "openapi/auth.json"))
-                            .route());
+            apiRoutes.add(new OpenApiHandler(List.of(
+                            OpenApiHandler.BASE, "openapi/signing-keys.json", "openapi/auth.json", "openapi/sso.json"))
+                    .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var system = new Dispatcher(
@@ -303,6 +326,28 @@ public final class GatehouseServer implements AutoCloseable {
         var verifier = new FederatedTokenVerifier(
                 keys::of, ConfigValidator.duration("federation.clockSkew", settings.clockSkew()), clock);
         return new FederatedRobots(metadata.access()::robotFederation, verifier);
+    }
+
+    /** Single sign-on when an issuer is configured; the provider is contacted on the first login, not here. */
+    private static Optional<SingleSignOn> singleSignOn(GatehouseConfig.Oidc oidc, MetadataStore metadata, Clock clock) {
+        if (!oidc.enabled()) {
+            return Optional.empty();
+        }
+        var settings = new OidcSettings(
+                URI.create(oidc.issuer()),
+                oidc.clientId(),
+                oidc.clientSecret(),
+                oidc.redirectUrl().isBlank() ? Optional.empty() : Optional.of(URI.create(oidc.redirectUrl())),
+                oidc.usernameClaim(),
+                oidc.groupsClaim(),
+                oidc.adminGroup().isBlank() ? Optional.empty() : Optional.of(oidc.adminGroup()),
+                oidc.scopeList(),
+                ConfigValidator.duration("auth.oidc.loginTimeout", oidc.loginTimeout()));
+        var signOn = new SingleSignOn(
+                settings, new OidcProvider(settings), metadata.singleSignOn(), metadata.access(), clock);
+        signOn.bindAdminGroup();
+        log.info("single sign-on through {}", settings);
+        return Optional.of(signOn);
     }
 
     private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {

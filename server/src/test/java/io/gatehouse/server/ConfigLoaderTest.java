@@ -131,4 +131,36 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_FEDERATION_FETCH_TIMEOUT", "0s"), Map.of()))
                 .hasMessageContaining("federation.fetchTimeout: must be positive");
     }
+
+    @Test
+    void singleSignOnIsOffByDefaultAndConfiguredUnderAuthOidc() throws Exception {
+        assertThat(ConfigLoader.load(null, Map.of(), Map.of()).auth().oidc().enabled())
+                .isFalse();
+
+        Path file = dir.resolve("sso.yaml");
+        Files.writeString(
+                file,
+                "auth:\n  oidc:\n    issuer: https://idp.example/realms/corp\n    clientId: gatehouse\n"
+                        + "    adminGroup: registry-admins\n");
+        var oidc = ConfigLoader.load(file, Map.of("GATEHOUSE_AUTH_OIDC_CLIENT_SECRET", "very-secret"), Map.of())
+                .auth()
+                .oidc();
+        assertThat(oidc.enabled()).isTrue();
+        assertThat(oidc.clientSecret()).isEqualTo("very-secret");
+        assertThat(oidc.usernameClaim()).isEqualTo("preferred_username");
+        assertThat(oidc.groupsClaim()).isEqualTo("groups");
+        assertThat(oidc.scopeList()).containsExactly("profile", "email");
+        assertThat(oidc.toString()).contains("registry-admins").doesNotContain("very-secret");
+
+        assertThatThrownBy(() ->
+                        ConfigLoader.load(null, Map.of("GATEHOUSE_AUTH_OIDC_ISSUER", "https://idp.example"), Map.of()))
+                .hasMessageContaining("auth.oidc.clientId");
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        Map.of("GATEHOUSE_AUTH_OIDC_ISSUER", "idp.example", "GATEHOUSE_AUTH_OIDC_CLIENT_ID", "g"),
+                        Map.of()))
+                .hasMessageContaining("auth.oidc.issuer");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_AUTH_OIDC_LOGIN_TIMEOUT", "soon"), Map.of()))
+                .hasMessageContaining("auth.oidc.loginTimeout");
+    }
 }

@@ -50,4 +50,13 @@ public sealed interface Event {
             details = Map.copyOf(details);
         }
     }
+
+    /**
+     * The local break-glass account authenticated (it works without the identity provider, so every use is
+     * for the security team to review).
+     *
+     * @param sourceAddress the client's address, null if unknown
+     * @param requestId the request's id, null if unknown
+     */
+    record BreakGlassUsed(Instant at, String principal, String sourceAddress, String requestId) implements Event {}
 }

@@ -34,6 +34,9 @@ public interface MetadataStore extends AutoCloseable {
     /** Access control: projects, groups, role bindings, custom roles, robots, deny rules, repository labels. */
     AccessStore access();
 
+    /** Single sign-on: logins in progress, onboarded provider accounts, CLI secrets. */
+    SingleSignOnStore singleSignOn();
+
     /** True if the database answers. */
     boolean isHealthy();
 

@@ -47,6 +47,14 @@ public final class AdminClient {
             description = "Defaults to $GATEHOUSE_PASSWORD (prefer the variable: flags show in process lists).")
     String password;
 
+    @Option(
+            names = "--token",
+            hidden = true,
+            defaultValue = "${env:GATEHOUSE_TOKEN}",
+            description = "A registry token (from a single sign-on login) instead of a password; defaults to"
+                    + " $GATEHOUSE_TOKEN.")
+    String token;
+
     @Option(names = "--json", description = "Print the server's JSON answer.")
     boolean json;
 
@@ -83,13 +91,16 @@ public final class AdminClient {
     /** Sends the request as the configured caller and prints the answer; returns the process exit code. */
     int call(String method, String path, Map<String, Object> body, Function<JsonNode, String> human)
             throws IOException, InterruptedException {
-        Optional<SavedCredentials.Login> login = credentials();
-        if (login.isEmpty()) {
-            err().println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD, or run gatehouse login --server "
-                    + server());
+        Optional<String> authorization = credentials().map(AdminClient::basic);
+        if (authorization.isEmpty() && token != null && !token.isEmpty()) {
+            authorization = Optional.of("Bearer " + token);
+        }
+        if (authorization.isEmpty()) {
+            err().println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD (or GATEHOUSE_TOKEN), or run"
+                    + " gatehouse login --server " + server());
             return 2;
         }
-        Optional<Answer> answer = send(login.get(), method, path, body);
+        Optional<Answer> answer = send(authorization.get(), method, path, body);
         if (answer.isEmpty()) {
             return 1;
         }
@@ -111,14 +122,20 @@ public final class AdminClient {
     /** Sends one request; empty (after printing why) if the server cannot be reached. */
     Optional<Answer> send(SavedCredentials.Login login, String method, String path, Map<String, Object> body)
             throws IOException, InterruptedException {
+        return send(basic(login), method, path, body);
+    }
+
+    private static String basic(SavedCredentials.Login login) {
+        return "Basic "
+                + Base64.getEncoder()
+                        .encodeToString((login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Optional<Answer> send(String authorization, String method, String path, Map<String, Object> body)
+            throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(server() + path))
                 .timeout(Duration.ofSeconds(30))
-                .header(
-                        "Authorization",
-                        "Basic "
-                                + Base64.getEncoder()
-                                        .encodeToString((login.username() + ":" + login.password())
-                                                .getBytes(StandardCharsets.UTF_8)))
+                .header("Authorization", authorization)
                 .header("Content-Type", "application/json")
                 .method(
                         method,

@@ -24,7 +24,7 @@ public final class AdminCommands {
     @Command(
             name = "user",
             description = "Manage local users.",
-            subcommands = {UserCreate.class, UserList.class})
+            subcommands = {UserCreate.class, UserList.class, CliSecretCommand.class})
     public static final class User {}
 
     @Command(name = "create", description = "Create a local user; the password is read from standard input.")

@@ -83,6 +83,34 @@ public final class ConfigValidator {
         require(c.limits().maxManifestBytes() > 0, "limits.maxManifestBytes", "must be positive");
         require(c.limits().maxBlobBytes() > 0, "limits.maxBlobBytes", "must be positive");
         require(!c.auth().service().isBlank(), "auth.service", "must not be empty");
+        validateOidc(c.auth().oidc());
+    }
+
+    private static void validateOidc(GatehouseConfig.Oidc oidc) {
+        duration("auth.oidc.loginTimeout", oidc.loginTimeout());
+        if (!oidc.enabled()) {
+            return;
+        }
+        require(isHttpUrl(oidc.issuer()), "auth.oidc.issuer", "expected an http(s) URL, got '" + oidc.issuer() + "'");
+        require(!oidc.clientId().isBlank(), "auth.oidc.clientId", "is required when auth.oidc.issuer is set");
+        require(
+                oidc.redirectUrl().isEmpty() || isHttpUrl(oidc.redirectUrl()),
+                "auth.oidc.redirectUrl",
+                "expected an http(s) URL, got '" + oidc.redirectUrl() + "'");
+        require(!oidc.usernameClaim().isBlank(), "auth.oidc.usernameClaim", "must not be empty");
+        require(!oidc.groupsClaim().isBlank(), "auth.oidc.groupsClaim", "must not be empty");
+    }
+
+    private static boolean isHttpUrl(String value) {
+        try {
+            var uri = new java.net.URI(value);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                    && uri.getHost() != null
+                    && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     /** Parses {@code HOST:PORT} (IPv6 hosts in brackets). */

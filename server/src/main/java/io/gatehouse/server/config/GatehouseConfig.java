@@ -20,7 +20,12 @@ public record GatehouseConfig(
                 new Server("127.0.0.1:5000", "", new Tls("", ""), "30s", ""),
                 new Storage("filesystem", new Filesystem(""), new S3("", "us-east-1", "", "", "", "", true)),
                 new Database("", "", "", "", 16),
-                new Auth("gatehouse", "gatehouse", "5m", Protection.defaults()),
+                new Auth(
+                        "gatehouse",
+                        "gatehouse",
+                        "5m",
+                        Protection.defaults(),
+                        new Oidc("", "", "", "", "preferred_username", "groups", "", "profile,email", "10m")),
                 new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024),
                 new Federation("60s", "5m", "5s"));
     }
@@ -81,8 +86,9 @@ public record GatehouseConfig(
      * @param issuer the {@code iss} of tokens
      * @param tokenTtl lifetime of registry tokens, e.g. {@code 5m}
      * @param protection signing-key rotation and failed-login limits
+     * @param oidc single sign-on through an OpenID Connect provider (off while its issuer is empty)
      */
-    public record Auth(String service, String issuer, String tokenTtl, Protection protection) {}
+    public record Auth(String service, String issuer, String tokenTtl, Protection protection, Oidc oidc) {}
 
     /**
      * @param signingKeyRotation how old the token signing key may get before a new one replaces it; older
@@ -100,6 +106,47 @@ public record GatehouseConfig(
             String addressWindow) {
         public static Protection defaults() {
             return new Protection("24h", 10, "5m", 50, "5m");
+        }
+    }
+
+    /**
+     * @param issuer the provider's issuer URL; empty: single sign-on is off (the default)
+     * @param clientId this registry's client id at the provider
+     * @param clientSecret its client secret; empty for a public client (PKCE only). Never printed.
+     * @param redirectUrl the callback URL registered at the provider; empty: {@code server.publicUrl} (or the
+     *     request's own URL) + {@code /api/v1/auth/oidc/callback}
+     * @param usernameClaim the ID-token claim naming the local user
+     * @param groupsClaim the ID-token claim listing the user's groups (they replace its group memberships)
+     * @param adminGroup members of this group are system admins; empty: none
+     * @param scopes comma-separated scopes to request besides {@code openid}
+     * @param loginTimeout how long a login may take at the provider, e.g. {@code 10m}
+     */
+    public record Oidc(
+            String issuer,
+            String clientId,
+            String clientSecret,
+            String redirectUrl,
+            String usernameClaim,
+            String groupsClaim,
+            String adminGroup,
+            String scopes,
+            String loginTimeout) {
+        public boolean enabled() {
+            return !issuer.isBlank();
+        }
+
+        public java.util.List<String> scopeList() {
+            return java.util.Arrays.stream(scopes.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty() && !s.equals("openid"))
+                    .toList();
+        }
+
+        @Override
+        public String toString() {
+            return "Oidc[issuer=" + issuer + ", clientId=" + clientId + ", redirectUrl=" + redirectUrl
+                    + ", usernameClaim=" + usernameClaim + ", groupsClaim=" + groupsClaim + ", adminGroup="
+                    + adminGroup + ", scopes=" + scopes + ", loginTimeout=" + loginTimeout + "]";
         }
     }
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.gatehouse.core.access.policy.AccessStore;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.store.MetadataStore;
+import io.gatehouse.core.store.SingleSignOnStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -79,6 +80,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final Users users;
     private final SigningKeys signingKeys;
     private final AccessStore access;
+    private final SingleSignOnStore singleSignOn;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -100,6 +102,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.users = new JdbcUsers(database);
         this.signingKeys = new JdbcSigningKeys(database);
         this.access = new JdbcAccessStore(database, clock);
+        this.singleSignOn = new JdbcSingleSignOn(database);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -282,6 +285,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public AccessStore access() {
         return access;
+    }
+
+    @Override
+    public SingleSignOnStore singleSignOn() {
+        return singleSignOn;
     }
 
     @Override

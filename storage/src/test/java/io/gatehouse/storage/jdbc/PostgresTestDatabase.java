@@ -106,6 +106,8 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "role_bindings",
                                             "custom_roles",
                                             "robots",
+                                            "oidc_identities",
+                                            "oidc_pending_logins",
                                             "principals",
                                             "deny_rules",
                                             "repository_labels")
