@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -66,41 +67,54 @@ public final class Authenticator {
      * @param federatedRobots logs in robots bound to an external OIDC issuer (keyless CI login); null: none
      * @param throttle limits failed logins per account and per source address
      * @param breakGlass raised when the break-glass account logs in
+     * @param robotSignedIn told when a robot's secret or OIDC token was checked (not on remembered checks, so
+     *     at most about once a {@link #PASSWORD_CACHE_TTL} per robot and node): its last-used time
      */
     public record Options(
             Function<String, Optional<String>> robotSecretHashes,
             Function<String, Optional<String>> cliSecretHashes,
             FederatedRobots federatedRobots,
             LoginThrottle throttle,
-            BreakGlassAlarm breakGlass) {
+            BreakGlassAlarm breakGlass,
+            Consumer<String> robotSignedIn) {
         public static final Options NONE = new Options(
-                name -> Optional.empty(), name -> Optional.empty(), null, LoginThrottle.off(), BreakGlassAlarm.OFF);
+                name -> Optional.empty(),
+                name -> Optional.empty(),
+                null,
+                LoginThrottle.off(),
+                BreakGlassAlarm.OFF,
+                name -> {});
 
         public Options {
             Objects.requireNonNull(robotSecretHashes, "robotSecretHashes");
             Objects.requireNonNull(cliSecretHashes, "cliSecretHashes");
             Objects.requireNonNull(throttle, "throttle");
             Objects.requireNonNull(breakGlass, "breakGlass");
+            Objects.requireNonNull(robotSignedIn, "robotSignedIn");
         }
 
         public Options withRobotSecretHashes(Function<String, Optional<String>> hashes) {
-            return new Options(hashes, cliSecretHashes, federatedRobots, throttle, breakGlass);
+            return new Options(hashes, cliSecretHashes, federatedRobots, throttle, breakGlass, robotSignedIn);
         }
 
         public Options withCliSecretHashes(Function<String, Optional<String>> hashes) {
-            return new Options(robotSecretHashes, hashes, federatedRobots, throttle, breakGlass);
+            return new Options(robotSecretHashes, hashes, federatedRobots, throttle, breakGlass, robotSignedIn);
         }
 
         public Options withFederatedRobots(FederatedRobots robots) {
-            return new Options(robotSecretHashes, cliSecretHashes, robots, throttle, breakGlass);
+            return new Options(robotSecretHashes, cliSecretHashes, robots, throttle, breakGlass, robotSignedIn);
         }
 
         public Options withThrottle(LoginThrottle limits) {
-            return new Options(robotSecretHashes, cliSecretHashes, federatedRobots, limits, breakGlass);
+            return new Options(robotSecretHashes, cliSecretHashes, federatedRobots, limits, breakGlass, robotSignedIn);
         }
 
         public Options withBreakGlass(BreakGlassAlarm alarm) {
-            return new Options(robotSecretHashes, cliSecretHashes, federatedRobots, throttle, alarm);
+            return new Options(robotSecretHashes, cliSecretHashes, federatedRobots, throttle, alarm, robotSignedIn);
+        }
+
+        public Options withRobotSignedIn(Consumer<String> listener) {
+            return new Options(robotSecretHashes, cliSecretHashes, federatedRobots, throttle, breakGlass, listener);
         }
     }
 
@@ -274,6 +288,7 @@ public final class Authenticator {
             // Not remembered like a password: a token is checked cheaply and each expires on its own.
             Optional<Caller> federated = options.federatedRobots().login(username, new String(password), BAD_PASSWORD);
             if (federated.isPresent()) {
+                options.robotSignedIn().accept(username);
                 return federated.get();
             }
         }
@@ -281,6 +296,7 @@ public final class Authenticator {
         if (robotHash.isPresent() && hasher.verify(password, robotHash.get())) {
             // A revoked or expired robot has no hash here; the authorizer checks both again as well.
             verifiedPasswords.put(cacheEntry, "robot:" + username);
+            options.robotSignedIn().accept(username);
             return Caller.robotWithSecret(username);
         }
         if (robotHash.isEmpty()) {

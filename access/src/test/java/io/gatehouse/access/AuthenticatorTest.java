@@ -212,6 +212,33 @@ class AuthenticatorTest {
                 .hasMessage("invalid or expired token");
     }
 
+    @Test
+    void aRobotsCheckedLoginIsReportedForItsLastUsedTimeButARememberedOneIsNot() {
+        String hash = HASHER.hash("robot-secret".toCharArray());
+        var signedIn = new java.util.ArrayList<String>();
+        var robots = new Authenticator(
+                users,
+                HASHER,
+                tokens,
+                clock,
+                Authenticator.Options.NONE
+                        .withRobotSecretHashes(name -> name.equals("robot$teama+ci")
+                                ? java.util.Optional.of(hash)
+                                : java.util.Optional.empty())
+                        .withRobotSignedIn(signedIn::add));
+
+        robots.authenticate(basic("robot$teama+ci:robot-secret"));
+        robots.authenticate(basic("robot$teama+ci:robot-secret"));
+        assertThatThrownBy(() -> robots.authenticate(basic("robot$teama+ci:wrong")))
+                .isInstanceOf(Unauthenticated.class);
+        authenticator.authenticate(basic("alice:wonderland"));
+
+        assertThat(signedIn).containsExactly("robot$teama+ci");
+        clock.advance(Authenticator.PASSWORD_CACHE_TTL.plusSeconds(1));
+        robots.authenticate(basic("robot$teama+ci:robot-secret"));
+        assertThat(signedIn).containsExactly("robot$teama+ci", "robot$teama+ci");
+    }
+
     Throwable catchUnauthenticated(String header) {
         Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> authenticator.authenticate(header));
         assertThat(thrown).isInstanceOf(Unauthenticated.class);

@@ -54,6 +54,7 @@ public final class ObservabilityHandler extends Handler.Wrapper {
             }
         };
         MDC.put("request_id", requestId);
+        inFlight.incrementAndGet(); // undone by the callback (record), or below when the callback will not run
         try {
             boolean handled = super.handle(request, response, recording);
             if (!handled) {

@@ -156,6 +156,7 @@ public final class GatehouseServer implements AutoCloseable {
                             .withCliSecretHashes(metadata.singleSignOn()::cliSecretHash)
                             .withFederatedRobots(federatedRobots)
                             .withThrottle(throttle)
+                            .withRobotSignedIn(name -> metadata.access().touchRobot(name, clock.instant()))
                             // Without single sign-on the local admin is the normal way in, not break-glass.
                             .withBreakGlass(
                                     singleSignOn.isPresent()

@@ -190,9 +190,9 @@ class AdminApiTest {
             assertThat(robot.path("revoked").asBoolean()).isFalse();
             assertThat(robot.path("expired").asBoolean()).isFalse();
             assertThat(robot.path("createdBy").asText()).isEqualTo("alice");
-            assertThat(robot.has("lastUsed"))
-                    .as("the field is there (null until the authenticator records logins)")
-                    .isTrue();
+            assertThat(java.time.Instant.parse(robot.path("lastUsed").asText()))
+                    .as("the robot's login above was recorded")
+                    .isBetween(java.time.Instant.now().minusSeconds(120), java.time.Instant.now());
             assertThat(listed.toString())
                     .doesNotContain(created.path("secret").asText())
                     .doesNotContain("secret")
