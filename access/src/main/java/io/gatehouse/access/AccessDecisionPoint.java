@@ -82,6 +82,18 @@ public final class AccessDecisionPoint {
         return granted;
     }
 
+    /**
+     * Records refused credentials: not a decision on a resource, but audited (and watched for anomalies)
+     * like one.
+     *
+     * @param account the account name the caller claimed, null if none
+     * @param reason why, as told to the client; never the credential
+     */
+    public void authenticationFailed(String account, RequestContext context, String reason) {
+        events.emit(new Event.AuthenticationFailed(
+                clock.instant(), account, context.sourceAddress(), context.userAgent(), context.requestId(), reason));
+    }
+
     private AuthorizationDecision evaluate(Caller caller, Action action, Resource resource, RequestContext context) {
         if (!caller.grants().covers(action, resource)) {
             return new AuthorizationDecision(

@@ -184,6 +184,35 @@ public final class Authenticator {
         }
     }
 
+    /**
+     * The account name a {@code Basic} header claims, for audit records of refused logins; empty for other
+     * schemes and malformed headers. The password is decoded with it and wiped at once, never returned.
+     */
+    public static Optional<String> claimedAccount(String authorizationHeader) {
+        if (authorizationHeader == null || authorizationHeader.length() > MAX_HEADER_LENGTH) {
+            return Optional.empty();
+        }
+        String header = authorizationHeader.strip();
+        int space = header.indexOf(' ');
+        if (space < 0 || !header.substring(0, space).equalsIgnoreCase("basic")) {
+            return Optional.empty();
+        }
+        char[] decoded;
+        try {
+            decoded = decodeBasic(header.substring(space + 1).strip());
+        } catch (Unauthenticated e) {
+            return Optional.empty();
+        }
+        try {
+            int colon = indexOf(decoded, ':');
+            return colon <= 0 || colon > MAX_USERNAME_LENGTH
+                    ? Optional.empty()
+                    : Optional.of(new String(decoded, 0, colon));
+        } finally {
+            Arrays.fill(decoded, '\0');
+        }
+    }
+
     private Caller credentials(String authorizationHeader, RequestContext context) {
         if (authorizationHeader.length() > MAX_HEADER_LENGTH) {
             throw new Unauthenticated(MALFORMED);

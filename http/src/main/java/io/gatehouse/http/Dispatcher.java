@@ -91,7 +91,7 @@ public final class Dispatcher extends Handler.Abstract {
             var matched = match(request.getMethod(), path);
             Route route = matched.route;
             request.setAttribute(ROUTE_ATTRIBUTE, route.template());
-            Caller caller = authenticator.authenticate(request.getHeaders().get("Authorization"), context);
+            Caller caller = authenticate(request.getHeaders().get("Authorization"), context);
             exchange = new Exchange(
                     request, response, matched.params, caller, context, decisions, metrics.forRoute(route.template()));
             if (route.action() == null) {
@@ -125,6 +125,17 @@ public final class Dispatcher extends Handler.Abstract {
             renderInternal(request, response, callback, exchange, context);
         }
         return true;
+    }
+
+    /** Every refused credential is recorded (audit, anomaly rules) before the 401 or 429 goes out. */
+    private Caller authenticate(String authorization, RequestContext context) {
+        try {
+            return authenticator.authenticate(authorization, context);
+        } catch (Unauthenticated | TooManyRequests e) {
+            decisions.authenticationFailed(
+                    Authenticator.claimedAccount(authorization).orElse(null), context, e.getMessage());
+            throw e;
+        }
     }
 
     private void refuse(

@@ -59,4 +59,38 @@ public sealed interface Event {
      * @param requestId the request's id, null if unknown
      */
     record BreakGlassUsed(Instant at, String principal, String sourceAddress, String requestId) implements Event {}
+
+    /**
+     * Credentials were refused (wrong password or secret, bad or expired token, malformed header) or not
+     * even checked because the account or address had failed too often. Like an access decision, every one
+     * is emitted.
+     *
+     * @param account the account name the caller claimed (Basic), null if none (Bearer, malformed)
+     * @param sourceAddress the client's address, null if unknown
+     * @param userAgent the client's User-Agent, null if none
+     * @param requestId the request's id, null if unknown
+     * @param reason why, as told to the client (never the credential)
+     */
+    record AuthenticationFailed(
+            Instant at, String account, String sourceAddress, String userAgent, String requestId, String reason)
+            implements Event {}
+
+    /**
+     * An anomaly rule fired: something unusual that a person should look at (pulls from unexpected networks,
+     * pushes outside working hours, a pull-rate spike, repeated authentication failures, mass deletions).
+     *
+     * @param rule the rule's name, e.g. {@code pull-rate-spike}
+     * @param subject what it is about, e.g. {@code repository:teama/app} or {@code account:alice}
+     * @param summary one line for a person
+     * @param details non-secret facts behind it (counts, thresholds, addresses)
+     */
+    record AnomalyDetected(Instant at, String rule, String subject, String summary, Map<String, String> details)
+            implements Event {
+        public AnomalyDetected {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(subject, "subject");
+            Objects.requireNonNull(summary, "summary");
+            details = Map.copyOf(details);
+        }
+    }
 }
