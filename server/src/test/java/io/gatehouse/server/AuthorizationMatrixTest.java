@@ -12,6 +12,7 @@ import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.access.policy.Subject;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.RepositoryName;
+import io.gatehouse.http.Route;
 import io.gatehouse.server.testing.RegistryHttp;
 import io.gatehouse.server.testing.TestServer;
 import java.net.URLEncoder;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -126,9 +128,21 @@ class AuthorizationMatrixTest {
             Where.RELEASE, Map.of('w', "only-ci-pushes-releases"));
 
     /**
-     * The admin API, one line per route of {@code AdminHandler.routes()}: {@code {project}} is filled with
-     * teama and teamb; {@code n} makes names unique per case; {@code prepare} runs first, for the cases that
-     * must succeed (a refused call is refused before its target is looked up).
+     * Routes about the caller itself ({@code /users/me}, target {@code self}): every live credential, robots
+     * too; anonymous callers and dead credentials must authenticate.
+     */
+    static final Set<Who> SIGNED_IN =
+            EnumSet.complementOf(EnumSet.of(Who.ANONYMOUS, Who.EXPIRED_ROBOT, Who.REVOKED_ROBOT));
+
+    static final String SELF = "self";
+
+    /**
+     * The admin API, one line per {@code /api/v1} route that reads or changes access state: {@code {project}}
+     * is filled with teama and teamb (in the path and the body); {@code n} makes names unique per case;
+     * {@code prepare} runs first, for the cases that must succeed (a refused call is refused before its target
+     * is looked up); {@code cleanup} undoes what a successful case added, so no case disturbs another. Deny
+     * rules added here refuse only pulls of repositories that do not exist. {@link #everyApiRouteIsInTheMatrix}
+     * fails for a route with no line here and no entry in {@link #NOT_ADMIN_ROUTES}.
      */
     static final List<AdminCall> ADMIN_CALLS = List.of(
             AdminCall.registry("user create", "POST", "/api/v1/users", n -> """
@@ -153,7 +167,94 @@ class AuthorizationMatrixTest {
                                     "/api/v1/projects/" + project + "/robots",
                                     bytes("""
                                     {"name":"victim%d","actions":["pull"]}""".formatted(n)),
-                                    inside())));
+                                    inside())),
+            AdminCall.self("who am I", "GET", "/api/v1/users/me", 200),
+            AdminCall.registry("user list", "GET", "/api/v1/users", null, 200),
+            AdminCall.registry("project list", "GET", "/api/v1/projects", null, 200),
+            AdminCall.project("binding list", "GET", "/api/v1/projects/{project}/bindings", null, 200),
+            AdminCall.project(
+                    "binding revoke",
+                    "DELETE",
+                    "/api/v1/projects/{project}/bindings?role=reader&group=revoked%d",
+                    null,
+                    204,
+                    (n, project) ->
+                            systemAdmin("POST", "/api/v1/projects/" + project + "/bindings", """
+                            {"role":"reader","group":"revoked%d"}""".formatted(n), 201)),
+            AdminCall.project("robot list", "GET", "/api/v1/projects/{project}/robots", null, 200),
+            AdminCall.registry("role list", "GET", "/api/v1/roles", null, 200),
+            AdminCall.registry("role define", "POST", "/api/v1/roles", n -> """
+                    {"name":"role%d","actions":["pull"]}""".formatted(n), 201),
+            AdminCall.registry("deny rule list", "GET", "/api/v1/deny-rules", null, 200),
+            AdminCall.registry("deny rule add", "POST", "/api/v1/deny-rules", n -> """
+                            {"id":"rule%1$d","actions":["pull"],"repository":"nowhere/rule%1$d"}""".formatted(n), 201)
+                    .cleanup((n, target) -> systemAdmin("DELETE", "/api/v1/deny-rules/rule" + n, null, 204)),
+            AdminCall.registry(
+                    "deny rule remove",
+                    "DELETE",
+                    "/api/v1/deny-rules/rule%d",
+                    null,
+                    204,
+                    (n, target) -> systemAdmin("POST", "/api/v1/deny-rules", """
+                            {"id":"rule%1$d","actions":["pull"],"repository":"nowhere/rule%1$d"}""".formatted(n), 201)),
+            AdminCall.project("project deny rule list", "GET", "/api/v1/projects/{project}/deny-rules", null, 200),
+            AdminCall.project(
+                            "project deny rule add",
+                            "POST",
+                            "/api/v1/projects/{project}/deny-rules",
+                            n -> """
+                            {"id":"rule%1$d","actions":["pull"],"repository":"{project}/nowhere%1$d"}""".formatted(n),
+                            201)
+                    .cleanup((n, project) ->
+                            systemAdmin("DELETE", "/api/v1/projects/" + project + "/deny-rules/rule" + n, null, 204)),
+            AdminCall.project(
+                    "project deny rule remove",
+                    "DELETE",
+                    "/api/v1/projects/{project}/deny-rules/rule%d",
+                    null,
+                    204,
+                    (n, project) -> systemAdmin(
+                            "POST", "/api/v1/projects/" + project + "/deny-rules", """
+                            {"id":"rule%1$d","actions":["pull"],"repository":"%2$s/nowhere%1$d"}""".formatted(n, project), 201)),
+            // Labels select repositories for system-wide deny rules: only the system admin, even on teama.
+            AdminCall.registry("labels get", "GET", "/api/v1/repositories/teama/prod/labels", null, 200),
+            AdminCall.registry(
+                            "labels put",
+                            "PUT",
+                            "/api/v1/repositories/teama/labelled%d/labels",
+                            n -> """
+                            {"labels":{"case":"c%d"}}""".formatted(n),
+                            200)
+                    .cleanup((n, target) -> systemAdmin(
+                            "PUT", "/api/v1/repositories/teama/labelled" + n + "/labels", "{\"labels\":{}}", 200)),
+            AdminCall.registry("group member add", "POST", "/api/v1/groups/crew%d/members", n -> """
+                            {"user":"nobody"}""", 201)
+                    .cleanup((n, target) ->
+                            systemAdmin("DELETE", "/api/v1/groups/crew" + n + "/members/nobody", null, 204)),
+            AdminCall.registry(
+                    "group member remove",
+                    "DELETE",
+                    "/api/v1/groups/crew%d/members/nobody",
+                    null,
+                    204,
+                    (n, target) -> systemAdmin("POST", "/api/v1/groups/crew" + n + "/members", """
+                            {"user":"nobody"}""", 201)),
+            AdminCall.registry("signing keys list", "GET", "/api/v1/system/signing-keys", null, 200),
+            // Without revokeOthers: the tokens other cases hold keep verifying.
+            AdminCall.registry("signing key rotate", "POST", "/api/v1/system/signing-keys/rotate", n -> """
+                    {"revokeOthers":false}""", 200));
+
+    /**
+     * The {@code /api/v1} routes that are not admin calls, so not in {@link #ADMIN_CALLS}; each with why. Only
+     * a route that needs no {@code manage} permission may be here.
+     */
+    static final Map<String, String> NOT_ADMIN_ROUTES = Map.of(
+            "GET /api/v1/openapi.json", "the OpenAPI document is public (OpenApiDocumentTest)",
+            "GET /api/v1/auth/oidc/login", "SSO login needs no credential (SingleSignOnApiTest)",
+            "GET /api/v1/auth/oidc/callback", "SSO login needs no credential (SingleSignOnApiTest)",
+            "POST /api/v1/auth/exchange", "token exchange is a robot login (FederatedRobotLoginTest)",
+            "POST /api/v1/users/me/cli-secret", "an SSO user's own CLI secret (SingleSignOnApiTest)",
+            "DELETE /api/v1/users/me/cli-secret", "an SSO user's own CLI secret (SingleSignOnApiTest)");
 
     // ============================================================================== callers
 
@@ -269,10 +370,13 @@ class AuthorizationMatrixTest {
         for (AdminCall call : ADMIN_CALLS) {
             for (String target : call.targets()) {
                 for (Who who : Who.values()) {
-                    if (DEAD.contains(who) && call != ADMIN_CALLS.getFirst() && !target.equals("teamb")) {
-                        continue; // sampled: a registry route and every route on one project
+                    if (DEAD.contains(who)
+                            && call != ADMIN_CALLS.getFirst()
+                            && !target.equals("teamb")
+                            && !target.equals(SELF)) {
+                        continue; // sampled: a registry route, every route on one project, and /users/me
                     }
-                    boolean allowed = MANAGES.getOrDefault(who, Set.of()).contains(target);
+                    boolean allowed = mayCall(who, target);
                     String name = "%s × %s × %s → %s"
                             .formatted(
                                     who.label,
@@ -335,6 +439,45 @@ class AuthorizationMatrixTest {
             String release = who == Who.ROBOT_PUSH ? same : same.replace("w", "");
             assertThat(RIGHTS.get(who).get(Where.PRODUCTION)).as(who.name()).isEqualTo(dash(production));
             assertThat(RIGHTS.get(who).get(Where.RELEASE)).as(who.name()).isEqualTo(dash(release));
+        }
+    }
+
+    /**
+     * Every {@code /api/v1} route the server serves has a line in {@link #ADMIN_CALLS} or an entry, with its
+     * reason, in {@link #NOT_ADMIN_ROUTES}: a new admin route without a matrix line fails the build here.
+     */
+    @Test
+    void everyApiRouteIsInTheMatrix() {
+        List<Route> routes = server.server().routes();
+        Map<String, Route> api = routes.stream()
+                .filter(r -> r.template().startsWith("/api/v1/"))
+                .collect(Collectors.toMap(r -> r.method() + " " + r.template(), r -> r, (a, b) -> a, TreeMap::new));
+        Map<String, String> covered = new TreeMap<>();
+        for (AdminCall call : ADMIN_CALLS) {
+            Route route = call.route(routes)
+                    .orElseThrow(() -> new AssertionError("no route serves the matrix line " + call.name()));
+            String key = route.method() + " " + route.template();
+            assertThat(covered.put(key, call.name()))
+                    .as("one matrix line per route: " + key)
+                    .isNull();
+        }
+        assertThat(api).as("the server serves /api/v1 routes").isNotEmpty();
+        Set<String> missing = new TreeSet<>(api.keySet());
+        missing.removeAll(covered.keySet());
+        missing.removeAll(NOT_ADMIN_ROUTES.keySet());
+        assertThat(missing)
+                .as("/api/v1 routes with neither a line in ADMIN_CALLS nor an entry in NOT_ADMIN_ROUTES")
+                .isEmpty();
+        for (String exempt : NOT_ADMIN_ROUTES.keySet()) {
+            assertThat(api)
+                    .as("NOT_ADMIN_ROUTES names a route the server serves")
+                    .containsKey(exempt);
+            assertThat(covered)
+                    .as("a route is in the matrix or exempt, not both")
+                    .doesNotContainKey(exempt);
+            assertThat(api.get(exempt).action())
+                    .as(exempt + " needs manage: it belongs in ADMIN_CALLS")
+                    .isNotEqualTo(Action.MANAGE);
         }
     }
 
@@ -423,7 +566,7 @@ class AuthorizationMatrixTest {
             images.put(where, pushImage(admin, where.repo));
         }
         // Rules and the allowlist come last, so the fixture images above could be pushed. Labels and deny rules
-        // go through the store: the admin API has no routes for them yet.
+        // go through the store here; their admin routes are cases of their own (ADMIN_CALLS).
         var access = server.server().metadata().access();
         access.setLabels(RepositoryName.parse(Where.PRODUCTION.repo), Map.of("env", "production"));
         access.putDenyRule(new DenyRule(
@@ -552,6 +695,13 @@ class AuthorizationMatrixTest {
     }
 
     // ============================================================================== expectations
+
+    /** Whether {@code who} may call an admin route on {@code target}: the tables {@link #MANAGES}, {@link #SIGNED_IN}. */
+    static boolean mayCall(Who who, String target) {
+        return target.equals(SELF)
+                ? SIGNED_IN.contains(who)
+                : MANAGES.getOrDefault(who, Set.of()).contains(target);
+    }
 
     static boolean may(Who who, Where where, char right) {
         return RIGHTS.get(who).get(where).indexOf(right) >= 0;
@@ -768,12 +918,19 @@ class AuthorizationMatrixTest {
             call.prepare().accept(n, target);
         }
         String path = call.path().replace("{project}", target).formatted(n, target);
-        byte[] body = call.body() == null ? null : bytes(call.body().apply(n));
+        byte[] body = call.body() == null ? null : bytes(call.body().apply(n).replace("{project}", target));
         var r = as(who).send(call.method(), path, body, inside());
-        if (allowed) {
-            ok(r, call.success());
-        } else {
+        if (!allowed) {
             assertRefused(r, who, Mode.BASIC, false, null);
+            return;
+        }
+        ok(r, call.success());
+        if (target.equals(SELF)) {
+            assertThat(json(r).path("name").asText()).isEqualTo(who.login);
+            assertThat(json(r).path("kind").asText()).isEqualTo(who.login.startsWith("robot$") ? "robot" : "user");
+        }
+        if (call.cleanup() != null) {
+            call.cleanup().accept(n, target);
         }
     }
 
@@ -831,7 +988,10 @@ class AuthorizationMatrixTest {
 
     // ============================================================================== small helpers
 
-    /** One admin route: {@code targets} are "registry" or project names; {@code prepare(n, target)} may be null. */
+    /**
+     * One admin route: {@code targets} are "registry", project names or {@link #SELF}; {@code prepare(n,
+     * target)} and {@code cleanup(n, target)} may be null.
+     */
     record AdminCall(
             String name,
             List<String> targets,
@@ -839,9 +999,24 @@ class AuthorizationMatrixTest {
             String path,
             IntFunction<String> body,
             int success,
-            BiConsumer<Integer, String> prepare) {
+            BiConsumer<Integer, String> prepare,
+            BiConsumer<Integer, String> cleanup) {
         static AdminCall registry(String name, String method, String path, IntFunction<String> body, int success) {
-            return new AdminCall(name, List.of("registry"), method, path, body, success, null);
+            return registry(name, method, path, body, success, null);
+        }
+
+        static AdminCall registry(
+                String name,
+                String method,
+                String path,
+                IntFunction<String> body,
+                int success,
+                BiConsumer<Integer, String> prepare) {
+            return new AdminCall(name, List.of("registry"), method, path, body, success, prepare, null);
+        }
+
+        static AdminCall self(String name, String method, String path, int success) {
+            return new AdminCall(name, List.of(SELF), method, path, null, success, null, null);
         }
 
         static AdminCall project(String name, String method, String path, IntFunction<String> body, int success) {
@@ -855,8 +1030,28 @@ class AuthorizationMatrixTest {
                 IntFunction<String> body,
                 int success,
                 BiConsumer<Integer, String> prepare) {
-            return new AdminCall(name, List.of("teama", "teamb"), method, path, body, success, prepare);
+            return new AdminCall(name, List.of("teama", "teamb"), method, path, body, success, prepare, null);
         }
+
+        /** Runs {@code cleanup(n, target)} after a successful call, to take away what it added. */
+        AdminCall cleanup(BiConsumer<Integer, String> cleanup) {
+            return new AdminCall(name, targets, method, path, body, success, prepare, cleanup);
+        }
+
+        /** The route the server would pick for this call's path, if any (the first match, as the dispatcher). */
+        Optional<Route> route(List<Route> routes) {
+            String concrete = path.replace("{project}", targets.getFirst()).formatted(0, targets.getFirst());
+            String withoutQuery = concrete.contains("?") ? concrete.substring(0, concrete.indexOf('?')) : concrete;
+            return routes.stream()
+                    .filter(r ->
+                            r.method().equals(method) && r.match(withoutQuery).isPresent())
+                    .findFirst();
+        }
+    }
+
+    /** A change the system admin makes for a case (prepare, cleanup), which must succeed. */
+    static void systemAdmin(String method, String path, String body, int status) {
+        ok(asSystemAdmin().send(method, path, body == null ? null : bytes(body), inside()), status);
     }
 
     static RegistryHttp as(Who who) {
