@@ -146,6 +146,26 @@ public final class Exchange {
         }
     }
 
+    /**
+     * The body as a JSON object, for JSON APIs: at most {@code limit} bytes; an empty body is {@code {}} when
+     * {@code emptyIsObject}, else a 400 like any other body that is not a JSON object.
+     */
+    public com.fasterxml.jackson.databind.JsonNode bodyJsonObject(int limit, boolean emptyIsObject) throws IOException {
+        byte[] bytes = bodyBytes(limit, new Invalid(Invalid.Kind.PARAMETER, "request body too large"));
+        if (bytes.length == 0 && emptyIsObject) {
+            return JSON.createObjectNode();
+        }
+        try {
+            var node = JSON.readTree(bytes);
+            if (node == null || !node.isObject()) {
+                throw new Invalid(Invalid.Kind.PARAMETER, "the body must be a JSON object");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new Invalid(Invalid.Kind.PARAMETER, "the body is not valid JSON");
+        }
+    }
+
     /** Past this, an oversized body is not read: the connection is closed instead. */
     private static final long MAX_DRAIN = 64L * 1024 * 1024;
 

@@ -1,6 +1,5 @@
 package io.gatehouse.http.admin;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.access.admin.AccessAdministration;
 import io.gatehouse.core.access.Action;
@@ -24,25 +23,12 @@ final class JsonBodies {
     private JsonBodies() {}
 
     static JsonNode body(Exchange ex) throws IOException {
-        return parse(ex.bodyBytes(MAX_BODY, new Invalid(Invalid.Kind.PARAMETER, "request body too large")));
+        return ex.bodyJsonObject(MAX_BODY, false);
     }
 
     /** Like {@link #body}, but an empty body means {@code {}} (for requests whose every field is optional). */
     static JsonNode optionalBody(Exchange ex) throws IOException {
-        byte[] bytes = ex.bodyBytes(MAX_BODY, new Invalid(Invalid.Kind.PARAMETER, "request body too large"));
-        return bytes.length == 0 ? Exchange.JSON.createObjectNode() : parse(bytes);
-    }
-
-    private static JsonNode parse(byte[] bytes) throws IOException {
-        try {
-            JsonNode node = Exchange.JSON.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new Invalid(Invalid.Kind.PARAMETER, "the body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new Invalid(Invalid.Kind.PARAMETER, "the body is not valid JSON");
-        }
+        return ex.bodyJsonObject(MAX_BODY, true);
     }
 
     static String text(JsonNode body, String field, boolean required) {

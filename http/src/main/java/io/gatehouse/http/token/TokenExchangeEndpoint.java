@@ -1,6 +1,5 @@
 package io.gatehouse.http.token;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.access.AccessDecisionPoint;
 import io.gatehouse.access.Caller;
@@ -41,7 +40,7 @@ public final class TokenExchangeEndpoint {
     }
 
     public void post(Exchange ex) throws Exception {
-        JsonNode body = body(ex);
+        JsonNode body = ex.bodyJsonObject(MAX_BODY, false);
         String robot = text(body, "robot");
         String token = text(body, "token");
         if (robot.length() > 256 || token.length() > FederatedTokenVerifier.MAX_TOKEN_LENGTH) {
@@ -58,19 +57,6 @@ public final class TokenExchangeEndpoint {
         out.put("issued_at", DateTimeFormatter.ISO_INSTANT.format(issued.issuedAt()));
         ex.header("Cache-Control", "no-store");
         ex.sendJson(200, out);
-    }
-
-    private static JsonNode body(Exchange ex) throws Exception {
-        byte[] bytes = ex.bodyBytes(MAX_BODY, new Invalid(Invalid.Kind.PARAMETER, "request body too large"));
-        try {
-            JsonNode node = Exchange.JSON.readTree(bytes);
-            if (node == null || !node.isObject()) {
-                throw new Invalid(Invalid.Kind.PARAMETER, "the body must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new Invalid(Invalid.Kind.PARAMETER, "the body is not valid JSON");
-        }
     }
 
     private static String text(JsonNode body, String field) {
