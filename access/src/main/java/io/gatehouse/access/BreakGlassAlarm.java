@@ -28,7 +28,7 @@ public final class BreakGlassAlarm {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Called after {@code username} authenticated with its local password. */
+    /** Called after {@code username} authenticated, with its local password or a token issued to it. */
     void authenticated(String username, RequestContext context) {
         if (account == null || !account.equals(username)) {
             return;

@@ -76,7 +76,18 @@ public final class LoginThrottle {
 
     /** @throws TooManyRequests if the account has used up its failures */
     void checkAccount(String account) {
-        check(accounts, perAccount, normalised(account), "too many failed logins for this account");
+        if (guessable(account)) {
+            check(accounts, perAccount, normalised(account), "too many failed logins for this account");
+        }
+    }
+
+    /**
+     * Robots are exempt from the per-account limit: their secrets are 256 random bits (or signed OIDC tokens),
+     * so the limit protects nothing, and their names are predictable, so it would only let a stranger keep a
+     * CI pipeline locked out. The per-address limit still applies to them.
+     */
+    private static boolean guessable(String account) {
+        return !account.startsWith("robot$");
     }
 
     void failedFromAddress(String address) {
@@ -86,7 +97,9 @@ public final class LoginThrottle {
     }
 
     void failedForAccount(String account) {
-        count(accounts, perAccount, normalised(account));
+        if (guessable(account)) {
+            count(accounts, perAccount, normalised(account));
+        }
     }
 
     void succeeded(String account) {

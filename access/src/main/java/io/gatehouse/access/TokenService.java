@@ -46,6 +46,8 @@ public final class TokenService {
     static final String ACCESS_CLAIM = "access";
     /** Marks tokens of robot accounts, so their bearer is decided as the robot, not as a user of that name. */
     static final String KIND_CLAIM = "gatehouse_kind";
+    /** The kind of the token a single sign-on login returns (see {@link Principal.AuthMethod#SINGLE_SIGN_ON}). */
+    static final String SSO_LOGIN_KIND = "sso-login";
 
     static final String ROBOT_KIND = "robot";
     private static final int MAX_TOKEN_LENGTH = 8 * 1024;
@@ -103,6 +105,9 @@ public final class TokenService {
                 .jwtID(newTokenId())
                 .claim(ACCESS_CLAIM, accessClaim(grants));
         switch (principal) {
+            case Principal.User user
+            when user.authMethod() == Principal.AuthMethod.SINGLE_SIGN_ON ->
+                claims.subject(user.name()).claim(KIND_CLAIM, SSO_LOGIN_KIND);
             case Principal.User user -> claims.subject(user.name());
             case Principal.Robot robot -> claims.subject(robot.name()).claim(KIND_CLAIM, ROBOT_KIND);
             case Principal.Anonymous anonymous -> {}
@@ -218,6 +223,8 @@ public final class TokenService {
             return Optional.empty();
         } else if (ROBOT_KIND.equals(claims.getClaim(KIND_CLAIM))) {
             principal = new Principal.Robot(subject, Principal.AuthMethod.BEARER);
+        } else if (SSO_LOGIN_KIND.equals(claims.getClaim(KIND_CLAIM))) {
+            principal = new Principal.User(subject, Principal.AuthMethod.SINGLE_SIGN_ON);
         } else {
             principal = new Principal.User(subject, Principal.AuthMethod.BEARER);
         }

@@ -43,6 +43,19 @@ class LoginThrottleTest {
         assertThatCode(() -> throttle.checkAccount("alice")).doesNotThrowAnyException();
     }
 
+    /** Review finding: predictable robot names let a stranger keep a CI pipeline at 429 for ever. */
+    @Test
+    void robotsAreNotLimitedPerAccountOnlyPerAddress() {
+        for (int i = 0; i < 10; i++) {
+            throttle.failedForAccount("robot$teama+ci");
+        }
+        assertThatCode(() -> throttle.checkAccount("robot$teama+ci")).doesNotThrowAnyException();
+        for (int i = 0; i < 5; i++) {
+            throttle.failedFromAddress("198.51.100.1");
+        }
+        assertThatThrownBy(() -> throttle.checkAddress("198.51.100.1")).isInstanceOf(TooManyRequests.class);
+    }
+
     @Test
     void failuresAfterTheWindowStartANewOne() {
         throttle.failedForAccount("alice");

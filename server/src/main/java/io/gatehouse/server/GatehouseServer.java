@@ -148,11 +148,8 @@ public final class GatehouseServer implements AutoCloseable {
                     tokens,
                     clock,
                     Authenticator.Options.NONE
-                            .withRobotSecretHashes(name -> metadata.access()
-                                    .robotRecord(name)
-                                    .filter(r -> !r.account().revoked()
-                                            && !r.account().isExpired(clock.instant()))
-                                    .map(RobotRecord::secretHash))
+                            .withRobotSecretHashes(
+                                    name -> liveRobot(metadata, clock, name).map(RobotRecord::secretHash))
                             .withCliSecretHashes(metadata.singleSignOn()::cliSecretHash)
                             .withFederatedRobots(federatedRobots)
                             .withThrottle(throttle)
@@ -326,7 +323,18 @@ public final class GatehouseServer implements AutoCloseable {
                 ConfigValidator.duration("federation.fetchTimeout", settings.fetchTimeout()));
         var verifier = new FederatedTokenVerifier(
                 keys::of, ConfigValidator.duration("federation.clockSkew", settings.clockSkew()), clock);
-        return new FederatedRobots(metadata.access()::robotFederation, verifier);
+        // A revoked or expired robot has no binding to log in with: 401, like a dead secret.
+        return new FederatedRobots(
+                name -> liveRobot(metadata, clock, name)
+                        .flatMap(r -> metadata.access().robotFederation(name)),
+                verifier);
+    }
+
+    /** The robot's record while it may log in: not revoked, not expired. */
+    private static Optional<RobotRecord> liveRobot(MetadataStore metadata, Clock clock, String name) {
+        return metadata.access()
+                .robotRecord(name)
+                .filter(r -> !r.account().revoked() && !r.account().isExpired(clock.instant()));
     }
 
     /** Single sign-on when an issuer is configured; the provider is contacted on the first login, not here. */

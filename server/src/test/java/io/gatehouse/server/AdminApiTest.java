@@ -158,6 +158,24 @@ class AdminApiTest {
             assertThat(error(admin.get("/api/v1/projects/nope/bindings"), 404)).contains("project nope not found");
         }
 
+        /** Review finding: a huge lifetime overflowed Instant arithmetic into a 500. */
+        @Test
+        void aRobotLifetimeBeyondTenYearsIsABadRequestNotA500() {
+            assertThat(error(
+                            post(
+                                    alice,
+                                    "/api/v1/projects/teama/robots",
+                                    Map.of(
+                                            "name",
+                                            "forever",
+                                            "actions",
+                                            new String[] {"pull"},
+                                            "expiresInSeconds",
+                                            Long.MAX_VALUE)),
+                            400))
+                    .contains("at most 3650 days");
+        }
+
         @Test
         void robotsShowStateButNeverSecrets() {
             var created = expect(

@@ -136,6 +136,36 @@ class SingleSignOnApiTest {
         assertThat(push.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("insufficient_scope");
     }
 
+    /**
+     * Review finding: the CLI-secret routes took any bearer token, so a stolen 5-minute registry token (from a
+     * CI log, say) could be turned into a secret that never expires, or revoke the user's own.
+     */
+    @Test
+    void aRegistryTokenCannotSetOrRevokeTheCliSecret() throws Exception {
+        var gail = login("sub-gail", Map.of("preferred_username", "gail", "groups", List.of("team-a-devs")));
+        String secret = cliSecret(gail);
+        var token = as("gail", secret).get("/token?service=gatehouse&scope=repository:teama/app:pull");
+        assertThat(token.statusCode()).isEqualTo(200);
+        var stolen = RegistryHttp.anonymous(server)
+                .withAuthorization("Bearer " + json(token).path("token").asText());
+
+        var create = stolen.post("/api/v1/users/me/cli-secret", null);
+        assertThat(create.statusCode()).isEqualTo(403);
+        assertThat(json(create).path("errors").path(0).path("message").asText()).contains("single sign-on login");
+        assertThat(stolen.delete("/api/v1/users/me/cli-secret").statusCode()).isEqualTo(403);
+        assertThat(as("gail", secret).get("/v2/").statusCode())
+                .as("the secret is untouched")
+                .isEqualTo(200);
+
+        var loginToken = RegistryHttp.anonymous(server)
+                .withAuthorization("Bearer " + gail.path("token").asText());
+        assertThat(loginToken
+                        .get("/token?service=gatehouse&scope=repository:teama/app:pull")
+                        .statusCode())
+                .as("the login token does not mint registry tokens either")
+                .isEqualTo(401);
+    }
+
     @Test
     void aRevokedCliSecretStopsWorkingAtOnceAndANewOneReplacesTheOld() throws Exception {
         var frank = login("sub-frank", Map.of("preferred_username", "frank", "groups", List.of("team-a-devs")));

@@ -54,6 +54,7 @@ public final class AccessAdministration {
             Pattern.compile("robot\\$[a-z0-9][a-z0-9._-]{0,254}\\+[a-z0-9][a-z0-9._-]{0,63}");
     private static final int MAX_LABELS = 32;
     private static final int MIN_PASSWORD_LENGTH = 12;
+    private static final Duration MAX_ROBOT_LIFETIME = Duration.ofDays(3650);
     private static final Set<Action> ROBOT_ACTIONS = EnumSet.of(Action.PULL, Action.PUSH, Action.DELETE);
 
     private final MetadataStore.Users users;
@@ -331,6 +332,10 @@ public final class AccessAdministration {
         if (lifetime.isPresent()
                 && (lifetime.get().isNegative() || lifetime.get().isZero())) {
             throw new Invalid(Invalid.Kind.PARAMETER, "a robot's lifetime must be positive");
+        }
+        if (lifetime.isPresent() && lifetime.get().compareTo(MAX_ROBOT_LIFETIME) > 0) {
+            // Also keeps Instant arithmetic from overflowing into a 500.
+            throw new Invalid(Invalid.Kind.PARAMETER, "a robot's lifetime is at most 3650 days; omit it for none");
         }
         String loginName = "robot$" + project.name() + "+" + name;
         // Whole seconds: what the store keeps, and what a person reads.

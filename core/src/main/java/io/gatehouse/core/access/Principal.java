@@ -9,7 +9,12 @@ public sealed interface Principal permits Principal.Anonymous, Principal.User, P
         BASIC,
         BEARER,
         /** A robot that presented an OIDC token from the external issuer it is bound to. */
-        FEDERATED
+        FEDERATED,
+        /**
+         * A user holding the token the single sign-on callback issued: proof of a fresh login at the identity
+         * provider, which (unlike any other bearer token) may set the user's CLI secret.
+         */
+        SINGLE_SIGN_ON
     }
 
     String name();

@@ -83,7 +83,7 @@ public final class SingleSignOnHandler {
         }
         var signedIn = signOn.finishLogin(
                 ex.query("code").orElse(null), ex.query("state").orElse(null));
-        var principal = new Principal.User(signedIn.username(), Principal.AuthMethod.BEARER);
+        var principal = new Principal.User(signedIn.username(), Principal.AuthMethod.SINGLE_SIGN_ON);
         // Audited like every other way in; a deny rule or allowlist cannot stop a login, only what follows.
         decisions.decide(new Caller(principal, Grants.ALL), Action.AUTHENTICATE, Resource.REGISTRY, ex.context());
         var issued = tokens.issue(principal, Set.of());
@@ -115,9 +115,19 @@ public final class SingleSignOnHandler {
                 () -> new NotFound(NotFound.Kind.ROUTE, "single sign-on is not configured on this server"));
     }
 
+    /**
+     * The user whose CLI secret changes. Only proof of a fresh login may do that: the single sign-on token or
+     * the current CLI secret itself (Basic). Any other bearer token is refused, or a stolen short-lived
+     * registry token could be turned into a secret that never expires.
+     */
     private static String user(Exchange ex) {
         if (!(ex.caller().principal() instanceof Principal.User user)) {
             throw new Denied("only users have CLI secrets");
+        }
+        if (user.authMethod() != Principal.AuthMethod.SINGLE_SIGN_ON
+                && user.authMethod() != Principal.AuthMethod.BASIC) {
+            throw new Denied("a CLI secret is set with the token of a single sign-on login, or with the current CLI"
+                    + " secret; log in through the identity provider again");
         }
         return user.name();
     }

@@ -33,7 +33,8 @@ public final class TokenEndpoint {
 
     public void get(Exchange ex) throws Exception {
         Caller caller = ex.caller();
-        if (caller.principal().authMethod() == Principal.AuthMethod.BEARER) {
+        if (caller.principal().authMethod() == Principal.AuthMethod.BEARER
+                || caller.principal().authMethod() == Principal.AuthMethod.SINGLE_SIGN_ON) {
             // A token must not mint its own successor: that would make a stolen short-lived token permanent.
             throw new Unauthenticated("a token cannot be exchanged for a new one; authenticate with your credentials");
         }
