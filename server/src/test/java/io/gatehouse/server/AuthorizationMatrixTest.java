@@ -392,8 +392,9 @@ class AuthorizationMatrixTest {
 
     /**
      * teamb only accepts 10.0.0.0/8: from outside every registry action is refused, even to its admin and the
-     * system admin (from inside, the registry cases above are the other half). The admin API is not behind the
-     * allowlist: it guards content, and an admin must be able to fix a wrong list.
+     * system admin (from inside, the registry cases above are the other half). The project's admin API is behind
+     * the allowlist too, for its own admin (stolen credentials must not lift the list from outside), but not for
+     * the system admin, who must be able to fix a wrong list from anywhere.
      */
     @TestFactory
     Stream<DynamicTest> networkAllowlist() {
@@ -419,12 +420,31 @@ class AuthorizationMatrixTest {
             cases.add(DynamicTest.dynamicTest(
                     who.label + " × catalog from " + OUTSIDE + " → 200 without teamb/app " + visible,
                     () -> catalogCase(who, Mode.BASIC, OUTSIDE, visible)));
+            boolean fixesFromAnywhere = who == Who.SYSTEM_ADMIN;
             cases.add(DynamicTest.dynamicTest(
-                    who.label + " × project update × teamb from " + OUTSIDE + " → 200", () -> {
+                    who.label + " × project update × teamb from " + OUTSIDE + " → "
+                            + (fixesFromAnywhere ? "200" : "403 DENIED"),
+                    () -> {
                         var r = as(who).send(
-                                        "PATCH", "/api/v1/projects/teamb", bytes("{\"public\":false}"), from(OUTSIDE));
-                        assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
-                        assertThat(json(r).path("allowedCidrs").toString()).isEqualTo("[\"10.0.0.0/8\"]");
+                                        "PATCH",
+                                        "/api/v1/projects/teamb",
+                                        bytes("{\"allowedCidrs\":[]}"),
+                                        from(OUTSIDE));
+                        if (fixesFromAnywhere) {
+                            assertThat(r.statusCode()).as(text(r)).isEqualTo(200);
+                            // put the list back for the other cases
+                            ok(
+                                    asSystemAdmin()
+                                            .send(
+                                                    "PATCH",
+                                                    "/api/v1/projects/teamb",
+                                                    bytes("{\"allowedCidrs\":[\"10.0.0.0/8\"]}"),
+                                                    inside()),
+                                    200);
+                        } else {
+                            assertThat(r.statusCode()).as(text(r)).isEqualTo(403);
+                            assertThat(text(r)).contains(because);
+                        }
                     }));
         }
         return cases.stream();
