@@ -259,15 +259,9 @@ public final class Authenticator {
             }
             String username = new String(decoded, 0, colon);
             password = Arrays.copyOfRange(decoded, colon + 1, decoded.length);
-            // Before any check, so a limited account is no password oracle.
+            // Before any check, even a remembered one, so a limited account is no password oracle.
             options.throttle().checkAccount(username);
-            Caller caller;
-            try {
-                caller = checkPassword(username, password, context);
-            } catch (Unauthenticated e) {
-                options.throttle().failedForAccount(username);
-                throw e;
-            }
+            Caller caller = checkPassword(username, password, context);
             options.throttle().succeeded(username);
             return caller;
         } finally {
@@ -302,6 +296,16 @@ public final class Authenticator {
             }
             return Caller.robotWithSecret(username);
         }
+        char[] secret = password;
+        return options.throttle()
+                .passwordCheck(
+                        username,
+                        context.sourceAddress(),
+                        () -> storedCredentials(username, secret, context, cacheEntry));
+    }
+
+    /** Checks against what is stored (Argon2id, or an issuer's token): the costly path the limits guard. */
+    private Caller storedCredentials(String username, char[] password, RequestContext context, String cacheEntry) {
         Optional<UserRecord> user = users.find(username);
         if (user.isPresent()) {
             if (hasher.verify(password, user.get().passwordHash())) {

@@ -4,12 +4,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import io.gatehouse.core.error.TooManyRequests;
+import io.gatehouse.core.error.Unauthenticated;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * Limits failed logins per account and per source address. Once an account (or an address) has had
@@ -45,8 +47,11 @@ public final class LoginThrottle {
         }
     }
 
-    /** Failures counted since {@code start}; immutable so a concurrent reader never sees half an update. */
-    private record Window(Instant start, int failures) {}
+    /**
+     * Failures counted since {@code start}, and password checks still running ({@code pending}), which count
+     * against the limit too; immutable so a concurrent reader never sees half an update.
+     */
+    private record Window(Instant start, int failures, int pending) {}
 
     private final Limit perAccount;
     private final Limit perAddress;
@@ -111,7 +116,7 @@ public final class LoginThrottle {
             return;
         }
         Window w = windows.getIfPresent(key);
-        if (w == null || w.failures() < limit.failures()) {
+        if (w == null || w.failures() + w.pending() < limit.failures()) {
             return;
         }
         Duration left = Duration.between(clock.instant(), w.start().plus(limit.window()));
@@ -128,10 +133,75 @@ public final class LoginThrottle {
         Instant now = clock.instant();
         windows.asMap().compute(key, (k, w) -> {
             if (w == null || !now.isBefore(w.start().plus(limit.window()))) {
-                return new Window(now, 1);
+                return new Window(now, 1, w == null ? 0 : w.pending());
             }
-            return new Window(w.start(), w.failures() + 1);
+            return new Window(w.start(), w.failures() + 1, w.pending());
         });
+    }
+
+    /**
+     * Runs one password check for {@code account} from {@code address} (null: unknown), holding a place in
+     * both limits while it runs: checks still running count like failures, so a burst of concurrent guesses
+     * cannot all pass the limit before the first of them has failed. A failure counts against the account
+     * here and against the address in the caller; the caller clears the account on success.
+     *
+     * @throws TooManyRequests if either limit is used up, counting the checks running now
+     */
+    <T> T passwordCheck(String account, String address, Supplier<T> check) {
+        boolean perAccount = guessable(account);
+        String accountKey = normalised(account);
+        if (perAccount) {
+            reserve(accounts, this.perAccount, accountKey, "too many failed logins for this account");
+        }
+        try {
+            if (address != null) {
+                reserve(addresses, perAddress, address, "too many failed logins from your address");
+            }
+            try {
+                return check.get();
+            } catch (Unauthenticated e) {
+                if (perAccount) {
+                    count(accounts, this.perAccount, accountKey);
+                }
+                throw e;
+            } finally {
+                if (address != null) {
+                    release(addresses, perAddress, address);
+                }
+            }
+        } finally {
+            if (perAccount) {
+                release(accounts, this.perAccount, accountKey);
+            }
+        }
+    }
+
+    private void reserve(Cache<String, Window> windows, Limit limit, String key, String message) {
+        if (limit.isOff()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Duration[] refusedFor = {null};
+        windows.asMap().compute(key, (k, w) -> {
+            if (w == null || !now.isBefore(w.start().plus(limit.window()))) {
+                return new Window(now, 0, (w == null ? 0 : w.pending()) + 1);
+            }
+            if (w.failures() + w.pending() >= limit.failures()) {
+                refusedFor[0] = Duration.between(now, w.start().plus(limit.window()));
+                return w;
+            }
+            return new Window(w.start(), w.failures(), w.pending() + 1);
+        });
+        if (refusedFor[0] != null) {
+            throw new TooManyRequests(message + "; try again later", limit.failures(), refusedFor[0]);
+        }
+    }
+
+    private void release(Cache<String, Window> windows, Limit limit, String key) {
+        if (!limit.isOff()) {
+            windows.asMap()
+                    .computeIfPresent(key, (k, w) -> new Window(w.start(), w.failures(), Math.max(0, w.pending() - 1)));
+        }
     }
 
     /** Names differing only in case or surrounding space share a count, so case games buy no extra guesses. */

@@ -74,6 +74,52 @@ class LoginThrottleTest {
         assertThatThrownBy(() -> throttle.checkAccount("admin")).isInstanceOf(TooManyRequests.class);
     }
 
+    /**
+     * Review finding: the limit was checked before the password and counted after it, so a burst of
+     * concurrent guesses all passed the check before the first failure counted. Checks still running now
+     * count against the limit (3 for an account here).
+     */
+    @Test
+    void concurrentGuessesCannotOvertakeTheLimit() throws Exception {
+        int guesses = 20;
+        var running = new java.util.concurrent.CountDownLatch(3);
+        var release = new java.util.concurrent.CountDownLatch(1);
+        var checked = new java.util.concurrent.atomic.AtomicInteger();
+        var limited = new java.util.concurrent.atomic.AtomicInteger();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < guesses; i++) {
+                pool.submit(() -> {
+                    try {
+                        throttle.passwordCheck("alice", null, () -> {
+                            checked.incrementAndGet();
+                            running.countDown();
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            throw new io.gatehouse.core.error.Unauthenticated("invalid username or password");
+                        });
+                    } catch (TooManyRequests e) {
+                        limited.incrementAndGet();
+                    } catch (io.gatehouse.core.error.Unauthenticated e) {
+                        // a guess that was checked and failed
+                    }
+                });
+            }
+            running.await();
+            while (limited.get() < guesses - 3) {
+                Thread.onSpinWait();
+            }
+            release.countDown();
+        }
+        assertThat(checked.get())
+                .as("only as many guesses as the limit were checked")
+                .isEqualTo(3);
+        assertThat(limited.get()).isEqualTo(guesses - 3);
+        assertThatThrownBy(() -> throttle.checkAccount("alice")).isInstanceOf(TooManyRequests.class);
+    }
+
     @Test
     void successClearsTheAccountButNotTheAddress() {
         throttle.failedForAccount("alice");
