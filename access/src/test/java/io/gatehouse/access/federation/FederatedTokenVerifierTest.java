@@ -15,14 +15,12 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import io.gatehouse.access.MutableClock;
 import io.gatehouse.core.access.Principal;
 import io.gatehouse.core.access.policy.RobotFederation;
 import io.gatehouse.core.error.Unauthenticated;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
@@ -171,29 +169,5 @@ class FederatedTokenVerifierTest {
         assertThatThrownBy(() -> robots.login("robot$org+ci", "random-string", "nope"))
                 .isInstanceOf(Unauthenticated.class)
                 .hasMessage("nope");
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-03-01T12:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

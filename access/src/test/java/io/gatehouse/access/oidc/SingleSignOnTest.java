@@ -3,6 +3,7 @@ package io.gatehouse.access.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.gatehouse.access.MutableClock;
 import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.core.access.policy.BindingScope;
 import io.gatehouse.core.access.policy.Role;
@@ -24,11 +25,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +60,7 @@ class SingleSignOnTest {
     Path dataDir;
 
     MetadataStore store;
-    SettableClock clock;
+    MutableClock clock;
     SingleSignOn sso;
 
     @BeforeEach
@@ -70,7 +68,7 @@ class SingleSignOnTest {
         provider = new MockOAuth2Server();
         provider.start();
         store = JdbcMetadataStore.open(DatabaseSettings.h2(dataDir));
-        clock = new SettableClock(Instant.now());
+        clock = new MutableClock(Instant.now());
         sso = signOn(settings(provider.issuerUrl(ISSUER_ID).uri()));
     }
 
@@ -310,14 +308,20 @@ class SingleSignOnTest {
     void cliSecretsAreForSingleSignOnUsersOnlyAndCanBeReplacedAndRevoked() throws Exception {
         login("sub-alice", Map.of("preferred_username", "alice"));
         store.users().create(new UserRecord("bob", "local-hash", clock.instant()));
-        var secrets =
-                new CliSecrets(store.singleSignOn(), new PasswordHasher(new PasswordHasher.Cost(64, 1, 1)), clock);
+        var hasher = new PasswordHasher(new PasswordHasher.Cost(64, 1, 1));
+        var secrets = new CliSecrets(store.singleSignOn(), hasher, clock);
 
         String first = secrets.create("alice");
         String second = secrets.create("alice");
         assertThat(second).isNotEqualTo(first).startsWith("ghcli_");
         String stored = store.singleSignOn().cliSecretHash("alice").orElseThrow();
-        assertThat(stored).startsWith("$argon2id$").doesNotContain(second);
+        assertThat(stored).startsWith("$argon2id$");
+        assertThat(hasher.verify(second.toCharArray(), stored))
+                .as("the stored hash is the new secret's")
+                .isTrue();
+        assertThat(hasher.verify(first.toCharArray(), stored))
+                .as("the replaced secret no longer matches")
+                .isFalse();
 
         secrets.revoke("alice");
         assertThat(store.singleSignOn().cliSecretHash("alice")).isEmpty();
@@ -328,32 +332,5 @@ class SingleSignOnTest {
     @Test
     void theClientSecretIsNeverPrinted() {
         assertThat(settings(URI.create("https://idp.example")).toString()).doesNotContain("client-secret");
-    }
-
-    static final class SettableClock extends Clock {
-        private volatile Instant now;
-
-        SettableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
