@@ -38,6 +38,7 @@ public final class Webhooks implements EventSink, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Webhooks.class);
     private static final long SNAPSHOT_TTL_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     /** Who made an admin change, for the audit event. */
     public record Actor(String name, String sourceAddress, String requestId) {}
@@ -92,7 +93,19 @@ public final class Webhooks implements EventSink, AutoCloseable {
 
     // ------------------------------------------------------------------------------------ administration
 
-    public Created create(Actor actor, Optional<String> project, String url, Collection<String> eventTypes) {
+    /**
+     * @param id the id to give it (so provisioning scripts can name webhooks), or empty for a generated one; a
+     *     taken id is a conflict
+     */
+    public Created create(
+            Actor actor, Optional<String> project, Optional<String> id, String url, Collection<String> eventTypes) {
+        id.ifPresent(given -> {
+            if (!ID.matcher(given).matches()) {
+                throw new Invalid(
+                        Invalid.Kind.PARAMETER,
+                        "id must be 1-64 characters of a-z, 0-9, '-' and '_', starting with a letter or digit");
+            }
+        });
         project.ifPresent(p -> {
             if (!projectExists.test(p)) {
                 throw new NotFound(NotFound.Kind.PROJECT, "project " + p + " not found");
@@ -116,7 +129,8 @@ public final class Webhooks implements EventSink, AutoCloseable {
             throw new Invalid(Invalid.Kind.PARAMETER, "events is required: at least one event type");
         }
         var webhook = new WebhookRecord(
-                "wh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20),
+                id.orElseGet(() ->
+                        "wh_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20)),
                 project,
                 target,
                 types,

@@ -59,7 +59,12 @@ public final class WebhooksHandler {
         if (events == null || !events.isArray()) {
             throw new Invalid(Invalid.Kind.PARAMETER, "events is required: a list of event types");
         }
-        var created = webhooks.create(actor(ex), project(ex), text(body, "url", true), strings(events, "events"));
+        var created = webhooks.create(
+                actor(ex),
+                project(ex),
+                Optional.ofNullable(text(body, "id", false)),
+                text(body, "url", true),
+                strings(events, "events"));
         ex.sendJson(201, json(created.webhook(), true));
     }
 
