@@ -291,6 +291,11 @@ public final class GatehouseServer implements AutoCloseable {
         return dispatchers.stream().flatMap(d -> d.routes().stream()).toList();
     }
 
+    /** Sends webhook deliveries; tests listen here for attempts instead of polling the log. */
+    public WebhookSender webhookSender() {
+        return webhookSender;
+    }
+
     /** Where events go (audit, metrics); tests subscribe here to see what the server emitted. */
     public EventBus events() {
         return events;

@@ -3,7 +3,6 @@ package io.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.gatehouse.server.testing.RegistryHttp;
 import io.gatehouse.server.testing.TestServer;
 import io.gatehouse.server.testing.WebhookReceiver;
 import java.io.PrintWriter;
@@ -77,7 +76,7 @@ class WebhookCommandsTest {
             var r = receiver.next();
             assertThat(r.header("X-Gatehouse-Signature"))
                     .isEqualTo(WebhooksApiTest.hmac(secret, r.header("X-Gatehouse-Timestamp"), r.body()));
-            WebhooksApiTest.deliveredLog(RegistryHttp.asAdmin(server), "/api/v1/projects/teama/webhooks/" + id, 1);
+            WebhooksApiTest.deliveredLog(server, "/api/v1/projects/teama/webhooks/" + id, 1);
             assertThat(admin(server, "webhook", "deliveries", id, "--project", "teama")
                             .out())
                     .contains("webhook.test", "attempt=1 delivered HTTP 204");

@@ -162,7 +162,7 @@ class WebhooksApiTest {
             assertThat(third.header("X-Gatehouse-Signature"))
                     .isEqualTo(hmac(hook.path("secret").asText(), third.header("X-Gatehouse-Timestamp"), third.body()));
 
-            JsonNode log = deliveredLog(admin, "/api/v1/webhooks/" + id, 3);
+            JsonNode log = deliveredLog(server, "/api/v1/webhooks/" + id, 3);
             assertThat(log.findValuesAsText("statusCode")).containsExactly("204", "503", "500");
             assertThat(log.findValuesAsText("attempt")).containsExactly("3", "2", "1");
             assertThat(log.path(2).path("error").asText()).isEqualTo("HTTP 500");
@@ -173,17 +173,50 @@ class WebhooksApiTest {
         }
     }
 
-    /** The log once it holds {@code attempts} entries (the sender records an attempt just after sending it). */
-    static JsonNode deliveredLog(RegistryHttp admin, String webhook, int attempts) throws InterruptedException {
-        for (int i = 0; i < 200; i++) {
+    /**
+     * The log once it holds {@code attempts} entries: the sender records an attempt just after the receiver
+     * answered, so this waits for the sender's notice of each recorded attempt (listening before reading the
+     * log, so none is missed) rather than sleeping.
+     */
+    static JsonNode deliveredLog(TestServer server, String webhook, int attempts) throws InterruptedException {
+        var recorded = new java.util.concurrent.LinkedBlockingQueue<Object>();
+        server.server().webhookSender().onAttemptRecorded(recorded::add);
+        var admin = RegistryHttp.asAdmin(server);
+        while (true) {
             JsonNode log = expect(admin.get(webhook + "/deliveries"), 200).path("deliveries");
             if (log.size() >= attempts) {
                 return log;
             }
-            Thread.onSpinWait();
-            Thread.sleep(25); // polling the API for a record written right after the receiver answered
+            if (recorded.poll(20, java.util.concurrent.TimeUnit.SECONDS) == null) {
+                throw new AssertionError("delivery log of " + webhook + " stayed at " + log.size() + " attempts");
+            }
         }
-        throw new AssertionError("delivery log of " + webhook + " never reached " + attempts + " attempts");
+    }
+
+    @Test
+    void aDeliveryThatKeepsFailingIsDeadLetteredAfterMaxAttempts() throws Exception {
+        var settings = new java.util.HashMap<>(SETTINGS);
+        settings.put("webhooks.maxAttempts", "2");
+        try (var receiver = WebhookReceiver.answering(500, 500, 500);
+                var server = TestServer.start(dataDir, settings)) {
+            var admin = RegistryHttp.asAdmin(server);
+            String id = createWebhook(admin, "/api/v1/webhooks", receiver.url(), "artifact.pushed")
+                    .path("id")
+                    .asText();
+            expect(admin.post("/api/v1/webhooks/" + id + "/test", new byte[0]), 202);
+
+            var log = deliveredLog(server, "/api/v1/webhooks/" + id, 2);
+            assertThat(log.findValuesAsText("error")).containsExactly("HTTP 500", "HTTP 500");
+            assertThat(server.server().metadata().webhooks().deliveries(id, 10))
+                    .singleElement()
+                    .satisfies(d -> {
+                        assertThat(d.state()).isEqualTo(io.gatehouse.core.store.WebhookStore.DeliveryState.DEAD);
+                        assertThat(d.attempts()).isEqualTo(2);
+                    });
+            receiver.next();
+            receiver.next();
+            assertThat(receiver.poll()).as("no third attempt").isNull();
+        }
     }
 
     @Test
@@ -214,7 +247,7 @@ class WebhooksApiTest {
                 assertThat(event(delivered).path("id").asText()).isEqualTo(eventId);
                 assertThat(Integer.parseInt(delivered.header("X-Gatehouse-Attempt")))
                         .isGreaterThanOrEqualTo(2);
-                var log = deliveredLog(RegistryHttp.asAdmin(server), "/api/v1/webhooks/" + id, 2);
+                var log = deliveredLog(server, "/api/v1/webhooks/" + id, 2);
                 assertThat(log.path(0).path("succeeded").asBoolean()).isTrue();
                 assertThat(log.path(log.size() - 1).path("statusCode").asInt()).isEqualTo(503);
             }
@@ -248,7 +281,7 @@ class WebhooksApiTest {
             assertThat(teambHook.poll())
                     .as("teama's push never went to teamb's webhook")
                     .isNull();
-            assertThat(deliveredLog(admin, "/api/v1/projects/teamb/webhooks/" + teamb, 1))
+            assertThat(deliveredLog(server, "/api/v1/projects/teamb/webhooks/" + teamb, 1))
                     .hasSize(1);
             assertThat(expect(admin.get("/api/v1/projects/teama/webhooks/" + teamb + "/deliveries"), 404)
                             .path("errors")
@@ -282,7 +315,7 @@ class WebhooksApiTest {
                     .isEqualTo(queued.path("eventId").asText());
             assertThat(r.header("X-Gatehouse-Signature"))
                     .isEqualTo(hmac(hook.path("secret").asText(), r.header("X-Gatehouse-Timestamp"), r.body()));
-            assertThat(deliveredLog(admin, "/api/v1/webhooks/" + id, 1)
+            assertThat(deliveredLog(server, "/api/v1/webhooks/" + id, 1)
                             .path(0)
                             .path("type")
                             .asText())

@@ -15,16 +15,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +51,7 @@ public final class WebhookSender implements AutoCloseable {
     private final HttpClient http;
     private final ScheduledExecutorService poller;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    private final List<Consumer<Attempt>> recorded = new CopyOnWriteArrayList<>();
 
     public WebhookSender(WebhookStore store, WebhookTargets targets, WebhookSettings settings, Clock clock) {
         this.store = store;
@@ -67,6 +68,11 @@ public final class WebhookSender implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Tells {@code listener} about every attempt once it is in the log (metrics; tests wait on it). */
+    public void onAttemptRecorded(Consumer<Attempt> listener) {
+        recorded.add(listener);
     }
 
     public void start() {
@@ -104,10 +110,9 @@ public final class WebhookSender implements AutoCloseable {
         // The lease outlives the longest attempt, so a live node never loses a delivery it is sending.
         Instant leaseUntil = now.plus(settings.requestTimeout().multipliedBy(2)).plusSeconds(5);
         List<Delivery> claimed = store.claimDue(now, leaseUntil, owner, BATCH);
-        List<Future<?>> sending = new ArrayList<>();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Delivery d : claimed) {
-                sending.add(threads.submit(() -> deliver(d)));
+                threads.submit(() -> deliver(d));
             }
         }
         return claimed.size();
@@ -164,7 +169,9 @@ public final class WebhookSender implements AutoCloseable {
                     "webhook delivery {} was taken over by another node before attempt {} was recorded",
                     d.id(),
                     attempt);
+            return;
         }
+        recorded.forEach(listener -> listener.accept(record));
     }
 
     private int post(Delivery d, int attempt) throws IOException, InterruptedException {
