@@ -18,6 +18,11 @@ import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.audit.webhook.CloudEvents;
+import io.gatehouse.audit.webhook.WebhookSender;
+import io.gatehouse.audit.webhook.WebhookSettings;
+import io.gatehouse.audit.webhook.WebhookTargets;
+import io.gatehouse.audit.webhook.Webhooks;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventBus;
@@ -36,6 +41,7 @@ import io.gatehouse.http.admin.AdminHandler;
 import io.gatehouse.http.admin.OpenApiHandler;
 import io.gatehouse.http.admin.PolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
+import io.gatehouse.http.admin.WebhooksHandler;
 import io.gatehouse.http.sso.SingleSignOnHandler;
 import io.gatehouse.http.token.TokenEndpoint;
 import io.gatehouse.http.token.TokenExchangeEndpoint;
@@ -101,6 +107,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final EventBus events = new EventBus();
     private final Duration shutdownTimeout;
     private final List<Dispatcher> dispatchers;
+    private final Webhooks webhooks;
+    private final WebhookSender webhookSender;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Clock.systemUTC());
@@ -166,6 +174,22 @@ public final class GatehouseServer implements AutoCloseable {
                     clock);
             var clientAddress = new ClientAddress(config.server().trustedProxyNetworks());
 
+            var hookSettings = config.webhooks();
+            var targets = new WebhookTargets(hookSettings.allowLoopback(), hookSettings.allowPrivateNetworks());
+            this.webhookSender = new WebhookSender(metadata.webhooks(), targets, webhookSettings(hookSettings), clock);
+            this.webhooks = new Webhooks(
+                    metadata.webhooks(),
+                    targets,
+                    new CloudEvents(
+                            config.server().publicUrl().isBlank()
+                                    ? "urn:gatehouse"
+                                    : config.server().publicUrl()),
+                    project -> metadata.access().project(project).isPresent(),
+                    events,
+                    clock,
+                    webhookSender::wake);
+            events.subscribe(webhooks);
+
             var uploads = new UploadService(
                     blobs, metadata, events, clock, config.limits().maxBlobBytes());
             var blobService = new BlobService(blobs, metadata, events, clock);
@@ -210,6 +234,7 @@ public final class GatehouseServer implements AutoCloseable {
             apiRoutes.addAll(new AdminHandler(administration).routes());
             apiRoutes.addAll(new PolicyHandler(administration).routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
+            apiRoutes.addAll(new WebhooksHandler(webhooks).routes());
             apiRoutes.addAll(new SingleSignOnHandler(
                             singleSignOn,
                             new CliSecrets(metadata.singleSignOn(), hasher, clock),
@@ -222,7 +247,11 @@ public final class GatehouseServer implements AutoCloseable {
                     null,
                     new TokenExchangeEndpoint(federatedRobots, decisions, tokens)::post));
             apiRoutes.add(new OpenApiHandler(List.of(
-                            OpenApiHandler.BASE, "openapi/signing-keys.json", "openapi/auth.json", "openapi/sso.json"))
+                            OpenApiHandler.BASE,
+                            "openapi/signing-keys.json",
+                            "openapi/auth.json",
+                            "openapi/sso.json",
+                            "openapi/webhooks.json"))
                     .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
@@ -259,6 +288,11 @@ public final class GatehouseServer implements AutoCloseable {
         return dispatchers.stream().flatMap(d -> d.routes().stream()).toList();
     }
 
+    /** Sends webhook deliveries; tests listen here for attempts instead of polling the log. */
+    public WebhookSender webhookSender() {
+        return webhookSender;
+    }
+
     /** Where events go (audit, metrics); tests subscribe here to see what the server emitted. */
     public EventBus events() {
         return events;
@@ -266,6 +300,7 @@ public final class GatehouseServer implements AutoCloseable {
 
     public void start() throws Exception {
         jetty.start();
+        webhookSender.start();
         log.info("gatehouse listening on {}", baseUri());
     }
 
@@ -297,6 +332,9 @@ public final class GatehouseServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly", e);
         } finally {
+            // Events already handed to webhooks reach the queue before the database closes.
+            webhooks.close();
+            webhookSender.close();
             metadata.close();
         }
     }
@@ -313,6 +351,16 @@ public final class GatehouseServer implements AutoCloseable {
                     .register(registry)
                     .increment();
         }
+    }
+
+    private static WebhookSettings webhookSettings(GatehouseConfig.Webhooks w) {
+        return new WebhookSettings(
+                ConfigValidator.duration("webhooks.timeout", w.timeout()),
+                ConfigValidator.duration("webhooks.pollInterval", w.pollInterval()),
+                ConfigValidator.duration("webhooks.initialBackoff", w.initialBackoff()),
+                ConfigValidator.duration("webhooks.maxBackoff", w.maxBackoff()),
+                w.maxAttempts(),
+                ConfigValidator.duration("webhooks.maxAge", w.maxAge()));
     }
 
     /** Keyless CI login: robots bound to an external OIDC issuer log in with that issuer's tokens. */

@@ -4,6 +4,7 @@ import io.gatehouse.access.AdminBootstrap;
 import io.gatehouse.server.cli.AdminCommands;
 import io.gatehouse.server.cli.LoginCommands;
 import io.gatehouse.server.cli.PolicyCommands;
+import io.gatehouse.server.cli.WebhookCommands;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.ConfigLoader;
 import io.gatehouse.server.config.GatehouseConfig;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Option;
             PolicyCommands.Deny.class,
             PolicyCommands.Repository.class,
             PolicyCommands.Group.class,
+            WebhookCommands.Webhook.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,
             CommandLine.HelpCommand.class

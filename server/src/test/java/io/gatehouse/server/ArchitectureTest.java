@@ -79,6 +79,23 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** Audit, alerts and webhooks consume events and store interfaces; they know no HTTP server or store. */
+    @Test
+    void auditKnowsNoHttpProtocolsOrStores() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.audit..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.eclipse.jetty..",
+                        "io.gatehouse.http..",
+                        "io.gatehouse.oci..",
+                        "io.gatehouse.storage..",
+                        "io.gatehouse.server..")
+                .check(classes);
+    }
+
     @Test
     void onlyTheCompositionRootKnowsEveryone() {
         noClasses()

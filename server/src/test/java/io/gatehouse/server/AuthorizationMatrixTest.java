@@ -136,6 +136,10 @@ class AuthorizationMatrixTest {
 
     static final String SELF = "self";
 
+    /** A webhook named for the case, on a closed loopback port, for an event nothing emits yet. */
+    static final IntFunction<String> WEBHOOK = n -> """
+            {"id":"hook%d","url":"http://127.0.0.1:9/hook","events":["quota.warning"]}""".formatted(n);
+
     /**
      * The admin API, one line per {@code /api/v1} route that reads or changes access state: {@code {project}}
      * is filled with teama and teamb (in the path and the body); {@code n} makes names unique per case;
@@ -242,7 +246,66 @@ class AuthorizationMatrixTest {
             AdminCall.registry("signing keys list", "GET", "/api/v1/system/signing-keys", null, 200),
             // Without revokeOthers: the tokens other cases hold keep verifying.
             AdminCall.registry("signing key rotate", "POST", "/api/v1/system/signing-keys/rotate", n -> """
-                    {"revokeOthers":false}""", 200));
+                    {"revokeOthers":false}""", 200),
+            // Webhooks here subscribe to quota.warning, which nothing emits yet, and point at a closed port.
+            AdminCall.registry("webhook list", "GET", "/api/v1/webhooks", null, 200),
+            AdminCall.registry("webhook create", "POST", "/api/v1/webhooks", WEBHOOK, 201)
+                    .cleanup((n, target) -> systemAdmin("DELETE", "/api/v1/webhooks/hook" + n, null, 204)),
+            AdminCall.registry(
+                    "webhook delete",
+                    "DELETE",
+                    "/api/v1/webhooks/hook%d",
+                    null,
+                    204,
+                    (n, target) -> systemAdmin("POST", "/api/v1/webhooks", WEBHOOK.apply(n), 201)),
+            AdminCall.registry(
+                            "webhook deliveries",
+                            "GET",
+                            "/api/v1/webhooks/hook%d/deliveries",
+                            null,
+                            200,
+                            (n, target) -> systemAdmin("POST", "/api/v1/webhooks", WEBHOOK.apply(n), 201))
+                    .cleanup((n, target) -> systemAdmin("DELETE", "/api/v1/webhooks/hook" + n, null, 204)),
+            AdminCall.registry(
+                            "webhook test",
+                            "POST",
+                            "/api/v1/webhooks/hook%d/test",
+                            null,
+                            202,
+                            (n, target) -> systemAdmin("POST", "/api/v1/webhooks", WEBHOOK.apply(n), 201))
+                    .cleanup((n, target) -> systemAdmin("DELETE", "/api/v1/webhooks/hook" + n, null, 204)),
+            AdminCall.project("project webhook list", "GET", "/api/v1/projects/{project}/webhooks", null, 200),
+            AdminCall.project("project webhook create", "POST", "/api/v1/projects/{project}/webhooks", WEBHOOK, 201)
+                    .cleanup((n, project) ->
+                            systemAdmin("DELETE", "/api/v1/projects/" + project + "/webhooks/hook" + n, null, 204)),
+            AdminCall.project(
+                    "project webhook delete",
+                    "DELETE",
+                    "/api/v1/projects/{project}/webhooks/hook%d",
+                    null,
+                    204,
+                    (n, project) ->
+                            systemAdmin("POST", "/api/v1/projects/" + project + "/webhooks", WEBHOOK.apply(n), 201)),
+            AdminCall.project(
+                            "project webhook deliveries",
+                            "GET",
+                            "/api/v1/projects/{project}/webhooks/hook%d/deliveries",
+                            null,
+                            200,
+                            (n, project) -> systemAdmin(
+                                    "POST", "/api/v1/projects/" + project + "/webhooks", WEBHOOK.apply(n), 201))
+                    .cleanup((n, project) ->
+                            systemAdmin("DELETE", "/api/v1/projects/" + project + "/webhooks/hook" + n, null, 204)),
+            AdminCall.project(
+                            "project webhook test",
+                            "POST",
+                            "/api/v1/projects/{project}/webhooks/hook%d/test",
+                            null,
+                            202,
+                            (n, project) -> systemAdmin(
+                                    "POST", "/api/v1/projects/" + project + "/webhooks", WEBHOOK.apply(n), 201))
+                    .cleanup((n, project) ->
+                            systemAdmin("DELETE", "/api/v1/projects/" + project + "/webhooks/hook" + n, null, 204)));
 
     /**
      * The {@code /api/v1} routes that are not admin calls, so not in {@link #ADMIN_CALLS}; each with why. Only
@@ -548,7 +611,9 @@ class AuthorizationMatrixTest {
                 Map.of(
                         "server.trustedProxies", "127.0.0.1/32",
                         "auth.protection.accountFailures", "0",
-                        "auth.protection.addressFailures", "0"));
+                        "auth.protection.addressFailures", "0",
+                        // webhooks created here point at a closed loopback port
+                        "webhooks.allowLoopback", "true"));
         secrets.put(Who.SYSTEM_ADMIN, TestServer.ADMIN_PASSWORD);
         var admin = asSystemAdmin();
         for (String project : List.of("teama", "teamb")) {

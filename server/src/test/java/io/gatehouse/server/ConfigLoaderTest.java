@@ -120,6 +120,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void webhookSettingsHaveSafeDefaultsAndAreValidated() {
+        var defaults = ConfigLoader.load(null, Map.of(), Map.of()).webhooks();
+        assertThat(defaults.allowLoopback())
+                .as("no receivers on loopback unless asked")
+                .isFalse();
+        assertThat(defaults.allowPrivateNetworks()).isFalse();
+        assertThat(defaults.maxAttempts()).isEqualTo(10);
+        var c = ConfigLoader.load(
+                null,
+                Map.of("GATEHOUSE_WEBHOOKS_ALLOW_LOOPBACK", "true", "GATEHOUSE_WEBHOOKS_MAX_ATTEMPTS", "3"),
+                Map.of());
+        assertThat(c.webhooks().allowLoopback()).isTrue();
+        assertThat(c.webhooks().maxAttempts()).isEqualTo(3);
+        for (var bad : Map.of(
+                        "webhooks.timeout", "0s",
+                        "webhooks.pollInterval", "often",
+                        "webhooks.maxAttempts", "0",
+                        "webhooks.maxAge", "forever")
+                .entrySet()) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(bad.getKey(), bad.getValue())))
+                    .as(bad.toString())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(bad.getKey());
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null, Map.of(), Map.of("webhooks.initialBackoff", "2h", "webhooks.maxBackoff", "1h")))
+                .hasMessageContaining("webhooks.maxBackoff: must not be shorter than webhooks.initialBackoff");
+    }
+
+    @Test
     void federationSettingsHaveSafeDefaultsAndAreValidated() {
         var c = ConfigLoader.load(null, Map.of("GATEHOUSE_FEDERATION_KEY_CACHE_TTL", "10m"), Map.of());
         assertThat(c.federation().keyCacheTtl()).isEqualTo("10m");

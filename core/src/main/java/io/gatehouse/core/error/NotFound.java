@@ -8,7 +8,8 @@ public final class NotFound extends RegistryException {
         REPOSITORY,
         UPLOAD,
         ROUTE,
-        PROJECT
+        PROJECT,
+        WEBHOOK
     }
 
     private final Kind kind;

@@ -15,8 +15,29 @@ public sealed interface Event {
     /** An authorization decision, allowed or denied. Every one is emitted. */
     record AccessDecided(Instant at, AccessRequest request, AccessDecision decision) implements Event {}
 
-    record ManifestPushed(Instant at, RepositoryName repository, Digest digest, String mediaType, String tag)
-            implements Event {}
+    /**
+     * A manifest was stored, and the tag (null if pushed by digest) set to it.
+     *
+     * @param previousTagTarget what the tag pointed at before, null if it was new or the push was by digest
+     *     (webhooks tell "tag moved" from it)
+     */
+    record ManifestPushed(
+            Instant at,
+            RepositoryName repository,
+            Digest digest,
+            String mediaType,
+            String tag,
+            Digest previousTagTarget)
+            implements Event {
+        public ManifestPushed(Instant at, RepositoryName repository, Digest digest, String mediaType, String tag) {
+            this(at, repository, digest, mediaType, tag, null);
+        }
+
+        /** True if the push moved an existing tag away from another manifest. */
+        public boolean movedTag() {
+            return tag != null && previousTagTarget != null && !previousTagTarget.equals(digest);
+        }
+    }
 
     record ManifestDeleted(Instant at, RepositoryName repository, Digest digest) implements Event {}
 

@@ -59,6 +59,8 @@ public final class ManifestService {
         requireNoneMissing(metadata.blobLinks().missing(repository, parsed.blobs()), "blob");
         requireNoneMissing(metadata.manifests().missing(repository, parsed.manifests()), "manifest");
         Optional<Tag> tag = reference instanceof Reference.ByTag(Tag t) ? Optional.of(t) : Optional.empty();
+        // Read before the put so the event can say a tag moved (webhooks); a concurrent push may race it.
+        Optional<Digest> previous = tag.flatMap(t -> metadata.tags().resolve(repository, t));
         metadata.manifests()
                 .put(
                         new ManifestRecord(
@@ -78,7 +80,8 @@ public final class ManifestService {
                 repository,
                 digest,
                 parsed.mediaType(),
-                tag.map(Tag::value).orElse(null)));
+                tag.map(Tag::value).orElse(null),
+                previous.orElse(null)));
         return new Pushed(digest, parsed.subject());
     }
 

@@ -37,6 +37,9 @@ public interface MetadataStore extends AutoCloseable {
     /** Single sign-on: logins in progress, onboarded provider accounts, CLI secrets. */
     SingleSignOnStore singleSignOn();
 
+    /** Webhooks, their persistent delivery queue and delivery log. */
+    WebhookStore webhooks();
+
     /** True if the database answers. */
     boolean isHealthy();
 

@@ -41,7 +41,7 @@ public final class OciErrorRenderer implements ErrorRenderer {
                     case REPOSITORY -> new Mapped(OciErrorCode.NAME_UNKNOWN);
                     case UPLOAD -> new Mapped(OciErrorCode.BLOB_UPLOAD_UNKNOWN);
                     case ROUTE -> new Mapped(OciErrorCode.UNSUPPORTED, 404);
-                    case PROJECT -> new Mapped(OciErrorCode.NAME_UNKNOWN);
+                    case PROJECT, WEBHOOK -> new Mapped(OciErrorCode.NAME_UNKNOWN);
                 };
             case Invalid inv ->
                 switch (inv.kind()) {

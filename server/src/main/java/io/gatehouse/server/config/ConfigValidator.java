@@ -46,6 +46,26 @@ public final class ConfigValidator {
                         .isPositive(),
                 "federation.fetchTimeout",
                 "must be positive");
+        var webhooks = c.webhooks();
+        for (var setting : java.util.Map.of(
+                        "webhooks.timeout", webhooks.timeout(),
+                        "webhooks.pollInterval", webhooks.pollInterval(),
+                        "webhooks.initialBackoff", webhooks.initialBackoff(),
+                        "webhooks.maxBackoff", webhooks.maxBackoff(),
+                        "webhooks.maxAge", webhooks.maxAge())
+                .entrySet()) {
+            require(duration(setting.getKey(), setting.getValue()).isPositive(), setting.getKey(), "must be positive");
+        }
+        require(
+                duration("webhooks.maxBackoff", webhooks.maxBackoff())
+                                .compareTo(duration("webhooks.initialBackoff", webhooks.initialBackoff()))
+                        >= 0,
+                "webhooks.maxBackoff",
+                "must not be shorter than webhooks.initialBackoff");
+        require(
+                webhooks.maxAttempts() >= 1 && webhooks.maxAttempts() <= 100,
+                "webhooks.maxAttempts",
+                "must be between 1 and 100");
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {

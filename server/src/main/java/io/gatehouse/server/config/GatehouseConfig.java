@@ -12,7 +12,8 @@ public record GatehouseConfig(
         Database database,
         Auth auth,
         Limits limits,
-        Federation federation) {
+        Federation federation,
+        Webhooks webhooks) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -27,7 +28,8 @@ public record GatehouseConfig(
                         Protection.defaults(),
                         new Oidc("", "", "", "", "preferred_username", "groups", "", "profile,email", "10m")),
                 new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024),
-                new Federation("60s", "5m", "5s"));
+                new Federation("60s", "5m", "5s"),
+                new Webhooks(false, false, "10s", "5s", "10s", "1h", 10, "24h"));
     }
 
     /**
@@ -161,4 +163,28 @@ public record GatehouseConfig(
      * @param fetchTimeout connect and read timeout for issuers' discovery documents and key sets
      */
     public record Federation(String clockSkew, String keyCacheTtl, String fetchTimeout) {}
+
+    /**
+     * Webhook delivery. Receivers are refused on link-local and cloud metadata addresses always; loopback and
+     * private networks only when allowed here (an admin could otherwise reach internal services through them).
+     *
+     * @param allowLoopback allow receivers on loopback addresses, over http too (tests, development)
+     * @param allowPrivateNetworks allow receivers on private addresses (10/8, 172.16/12, 192.168/16, 100.64/10,
+     *     fc00::/7), https only
+     * @param timeout connect plus response time per attempt
+     * @param pollInterval how often each node looks for due deliveries (new events are sent at once anyway)
+     * @param initialBackoff wait after the first failure; doubled per failure, with jitter
+     * @param maxBackoff longest wait between attempts
+     * @param maxAttempts attempts before a delivery is dead-lettered
+     * @param maxAge how long after the event a delivery is still attempted
+     */
+    public record Webhooks(
+            boolean allowLoopback,
+            boolean allowPrivateNetworks,
+            String timeout,
+            String pollInterval,
+            String initialBackoff,
+            String maxBackoff,
+            int maxAttempts,
+            String maxAge) {}
 }

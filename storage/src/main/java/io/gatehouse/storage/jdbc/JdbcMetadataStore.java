@@ -6,6 +6,7 @@ import io.gatehouse.core.access.policy.AccessStore;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.SingleSignOnStore;
+import io.gatehouse.core.store.WebhookStore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -81,6 +82,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final SigningKeys signingKeys;
     private final AccessStore access;
     private final SingleSignOnStore singleSignOn;
+    private final WebhookStore webhooks;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -103,6 +105,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.signingKeys = new JdbcSigningKeys(database);
         this.access = new JdbcAccessStore(database, clock);
         this.singleSignOn = new JdbcSingleSignOn(database);
+        this.webhooks = new JdbcWebhooks(database);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -290,6 +293,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public SingleSignOnStore singleSignOn() {
         return singleSignOn;
+    }
+
+    @Override
+    public WebhookStore webhooks() {
+        return webhooks;
     }
 
     @Override

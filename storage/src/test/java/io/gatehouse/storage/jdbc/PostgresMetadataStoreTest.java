@@ -49,9 +49,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .bind("schema", schema.schema())
                         .mapTo(Long.class)
                         .one());
-        // eight tables, nine for access control (V5: robot_federations), two for single sign-on (V4), and
-        // Flyway's history
-        assertThat(tables).isEqualTo(20);
+        // eight tables, nine for access control (V5: robot_federations), two for single sign-on (V4), three
+        // for webhooks (V7), and Flyway's history
+        assertThat(tables).isEqualTo(23);
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */
