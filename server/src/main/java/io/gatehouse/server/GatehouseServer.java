@@ -18,6 +18,14 @@ import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.audit.anomaly.AnomalyDetector;
+import io.gatehouse.audit.anomaly.AnomalyRule;
+import io.gatehouse.audit.anomaly.AuthenticationFailureRule;
+import io.gatehouse.audit.anomaly.MassDeletionRule;
+import io.gatehouse.audit.anomaly.OffHoursPushRule;
+import io.gatehouse.audit.anomaly.PullRateSpikeRule;
+import io.gatehouse.audit.anomaly.UnexpectedNetworkRule;
+import io.gatehouse.audit.anomaly.WorkingHours;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventBus;
@@ -115,6 +123,7 @@ public final class GatehouseServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         events.subscribe(this::countDecision);
+        events.subscribe(new AnomalyDetector(anomalyRules(config.anomaly()), events));
 
         this.blobs = new InstrumentedBlobStore(blobStore(config, dataDir), registry);
         this.metadata = JdbcMetadataStore.open(databaseSettings(config, dataDir));
@@ -330,6 +339,52 @@ public final class GatehouseServer implements AutoCloseable {
     }
 
     /** Single sign-on when an issuer is configured; the provider is contacted on the first login, not here. */
+    /** The anomaly rules the configuration turns on (validated already by {@link ConfigValidator}). */
+    static List<AnomalyRule> anomalyRules(GatehouseConfig.Anomaly a) {
+        Duration cooldown = ConfigValidator.duration("anomaly.cooldown", a.cooldown());
+        List<AnomalyRule> rules = new ArrayList<>();
+        if (a.expectedNetworks().enabled()) {
+            var expected =
+                    UnexpectedNetworkRule.parseExpected(a.expectedNetworks().projects());
+            if (!expected.isEmpty()) {
+                rules.add(new UnexpectedNetworkRule(expected, cooldown, a.maxKeys()));
+            }
+        }
+        if (a.offHoursPush().enabled()) {
+            rules.add(new OffHoursPushRule(WorkingHours.parse(a.offHoursPush().workingHours()), cooldown, a.maxKeys()));
+        }
+        var spike = a.pullSpike();
+        if (spike.enabled()) {
+            rules.add(new PullRateSpikeRule(
+                    new PullRateSpikeRule.Settings(
+                            ConfigValidator.duration("anomaly.pullSpike.window", spike.window()),
+                            spike.factor(),
+                            spike.floor(),
+                            ConfigValidator.duration("anomaly.pullSpike.baselineHalfLife", spike.baselineHalfLife())),
+                    cooldown,
+                    a.maxKeys()));
+        }
+        var failures = a.authFailures();
+        if (failures.enabled()) {
+            Duration window = ConfigValidator.duration("anomaly.authFailures.window", failures.window());
+            rules.add(new AuthenticationFailureRule(
+                    new AuthenticationFailureRule.Limit(failures.perAccount(), window),
+                    new AuthenticationFailureRule.Limit(failures.perAddress(), window),
+                    cooldown,
+                    a.maxKeys()));
+        }
+        var deletions = a.massDeletion();
+        if (deletions.enabled()) {
+            Duration window = ConfigValidator.duration("anomaly.massDeletion.window", deletions.window());
+            rules.add(new MassDeletionRule(
+                    new MassDeletionRule.Limit(deletions.perPrincipal(), window),
+                    new MassDeletionRule.Limit(deletions.perProject(), window),
+                    cooldown,
+                    a.maxKeys()));
+        }
+        return rules;
+    }
+
     private static Optional<SingleSignOn> singleSignOn(GatehouseConfig.Oidc oidc, MetadataStore metadata, Clock clock) {
         if (!oidc.enabled()) {
             return Optional.empty();

@@ -71,10 +71,10 @@ public final class AuthenticationFailureRule implements AnomalyRule {
                     f.at(),
                     NAME,
                     subject,
-                    n + " failed authentications for " + subject + " within " + limit.window(),
+                    n + " failed authentications for " + subject + " within " + Durations.text(limit.window()),
                     Map.of(
                             "failures", Integer.toString(n),
-                            "window", limit.window().toString(),
+                            "window", Durations.text(limit.window()),
                             "lastReason", String.valueOf(f.reason()),
                             "lastAccount", String.valueOf(f.account()),
                             "lastSourceAddress", String.valueOf(f.sourceAddress()))));

@@ -70,14 +70,8 @@ public final class MassDeletionRule implements AnomalyRule {
                 at,
                 NAME,
                 subject,
-                n + " deletions by " + subject + " within " + limit.window(),
-                Map.of(
-                        "deletions",
-                        Integer.toString(n),
-                        "window",
-                        limit.window().toString(),
-                        "last",
-                        last)));
+                n + " deletions (" + subject + ") within " + Durations.text(limit.window()),
+                Map.of("deletions", Integer.toString(n), "window", Durations.text(limit.window()), "last", last)));
     }
 
     synchronized int trackedKeys() {

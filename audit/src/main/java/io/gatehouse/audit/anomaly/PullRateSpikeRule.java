@@ -119,11 +119,12 @@ public final class PullRateSpikeRule implements AnomalyRule {
                 at,
                 NAME,
                 "repository:" + repository,
-                perWindow + " pulls of " + repository + " in the last " + settings.window() + ", usually " + usual,
+                perWindow + " pulls of " + repository + " in the last " + Durations.text(settings.window())
+                        + ", usually " + usual,
                 Map.of(
                         "pulls", perWindow,
                         "baseline", usual,
-                        "window", settings.window().toString(),
+                        "window", Durations.text(settings.window()),
                         "factor", Double.toString(settings.factor()),
                         "floor", Integer.toString(settings.floor())));
     }

@@ -2,9 +2,12 @@ package io.gatehouse.audit.anomaly;
 
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Resource;
+import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.model.Cidr;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +26,40 @@ public final class UnexpectedNetworkRule implements AnomalyRule {
     public UnexpectedNetworkRule(Map<String, List<Cidr>> expected, Duration cooldown, int maxKeys) {
         this.expected = Map.copyOf(expected);
         this.cooldown = new Cooldown(cooldown, maxKeys);
+    }
+
+    /**
+     * Reads {@code "teama=10.0.0.0/8,192.168.0.0/16; teamb=fd00::/8"}: projects separated by {@code ;}, each
+     * with its comma-separated networks. Empty: no project is watched.
+     */
+    public static Map<String, List<Cidr>> parseExpected(String text) {
+        Map<String, List<Cidr>> expected = new LinkedHashMap<>();
+        for (String entry : text.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int eq = entry.indexOf('=');
+            String project = eq < 0 ? "" : entry.substring(0, eq).strip();
+            if (project.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "expected PROJECT=CIDR,CIDR; ..., e.g. 'teama=10.0.0.0/8', got '" + entry.strip() + "'");
+            }
+            List<Cidr> networks = new ArrayList<>();
+            for (String cidr : entry.substring(eq + 1).split(",")) {
+                if (!cidr.isBlank()) {
+                    try {
+                        networks.add(Cidr.parse(cidr));
+                    } catch (Invalid e) {
+                        throw new IllegalArgumentException("project " + project + ": " + e.getMessage());
+                    }
+                }
+            }
+            if (networks.isEmpty() || expected.put(project, List.copyOf(networks)) != null) {
+                throw new IllegalArgumentException(
+                        "project " + project + " must be named once, with at least one network");
+            }
+        }
+        return expected;
     }
 
     @Override

@@ -84,6 +84,9 @@ public record WorkingHours(Set<DayOfWeek> days, LocalTime start, LocalTime end, 
 
     @Override
     public String toString() {
-        return days + " " + start + "-" + end + " " + zone;
+        var names = EnumSet.copyOf(days).stream()
+                .map(d -> d.name().charAt(0) + d.name().substring(1, 3).toLowerCase(java.util.Locale.ROOT))
+                .toList();
+        return String.join(",", names) + " " + start + "-" + end + " " + zone;
     }
 }
