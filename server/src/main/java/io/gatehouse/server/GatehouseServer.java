@@ -26,9 +26,11 @@ import io.gatehouse.audit.anomaly.OffHoursPushRule;
 import io.gatehouse.audit.anomaly.PullRateSpikeRule;
 import io.gatehouse.audit.anomaly.UnexpectedNetworkRule;
 import io.gatehouse.audit.anomaly.WorkingHours;
+import io.gatehouse.core.access.policy.ProjectSettings;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventBus;
+import io.gatehouse.core.model.Cidr;
 import io.gatehouse.core.registry.BlobService;
 import io.gatehouse.core.registry.ManifestService;
 import io.gatehouse.core.registry.UploadService;
@@ -123,11 +125,11 @@ public final class GatehouseServer implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         events.subscribe(this::countDecision);
-        events.subscribe(new AnomalyDetector(anomalyRules(config.anomaly()), events));
 
         this.blobs = new InstrumentedBlobStore(blobStore(config, dataDir), registry);
         this.metadata = JdbcMetadataStore.open(databaseSettings(config, dataDir));
         try {
+            events.subscribe(new AnomalyDetector(anomalyRules(config.anomaly(), metadata.access()::project), events));
             var hasher = new PasswordHasher();
             var ttl = ConfigValidator.duration("auth.tokenTtl", config.auth().tokenTtl());
             var protection = config.auth().protection();
@@ -338,17 +340,22 @@ public final class GatehouseServer implements AutoCloseable {
         return new FederatedRobots(metadata.access()::robotFederation, verifier);
     }
 
-    /** Single sign-on when an issuer is configured; the provider is contacted on the first login, not here. */
     /** The anomaly rules the configuration turns on (validated already by {@link ConfigValidator}). */
-    static List<AnomalyRule> anomalyRules(GatehouseConfig.Anomaly a) {
+    static List<AnomalyRule> anomalyRules(
+            GatehouseConfig.Anomaly a, java.util.function.Function<String, Optional<ProjectSettings>> projects) {
         Duration cooldown = ConfigValidator.duration("anomaly.cooldown", a.cooldown());
         List<AnomalyRule> rules = new ArrayList<>();
         if (a.expectedNetworks().enabled()) {
-            var expected =
-                    UnexpectedNetworkRule.parseExpected(a.expectedNetworks().projects());
-            if (!expected.isEmpty()) {
-                rules.add(new UnexpectedNetworkRule(expected, cooldown, a.maxKeys()));
-            }
+            rules.add(new UnexpectedNetworkRule(
+                    project -> projects.apply(project)
+                            .map(p ->
+                                    p.expectedCidrs().stream().map(Cidr::parse).toList())
+                            .orElse(List.of()),
+                    ConfigValidator.duration(
+                            "anomaly.expectedNetworks.refresh",
+                            a.expectedNetworks().refresh()),
+                    cooldown,
+                    a.maxKeys()));
         }
         if (a.offHoursPush().enabled()) {
             rules.add(new OffHoursPushRule(WorkingHours.parse(a.offHoursPush().workingHours()), cooldown, a.maxKeys()));
@@ -385,6 +392,7 @@ public final class GatehouseServer implements AutoCloseable {
         return rules;
     }
 
+    /** Single sign-on when an issuer is configured; the provider is contacted on the first login, not here. */
     private static Optional<SingleSignOn> singleSignOn(GatehouseConfig.Oidc oidc, MetadataStore metadata, Clock clock) {
         if (!oidc.enabled()) {
             return Optional.empty();

@@ -55,7 +55,6 @@ class AnomalyAlertsTest {
                         "server.trustedProxies", "127.0.0.1/32",
                         "anomaly.authFailures.perAccount", "3",
                         "anomaly.pullSpike.floor", "20",
-                        "anomaly.expectedNetworks.projects", "office=10.0.0.0/8",
                         "anomaly.offHoursPush.enabled", "true",
                         "anomaly.offHoursPush.workingHours", "Mon-Fri 07:00-19:00 Europe/Berlin",
                         "anomaly.massDeletion.perPrincipal", "3"),
@@ -122,6 +121,23 @@ class AnomalyAlertsTest {
 
     @Test
     void aPullFromOutsideTheProjectsExpectedNetworksIsServedAndAlerted() {
+        assertThat(admin.post("/api/v1/projects", "{\"name\":\"office\"}".getBytes(StandardCharsets.UTF_8))
+                        .statusCode())
+                .isEqualTo(201);
+        var bad = admin.send(
+                "PATCH",
+                "/api/v1/projects/office",
+                "{\"expectedCidrs\":[\"10.0.0.0/33\"]}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json"));
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(RegistryHttp.json(bad).toString()).contains("not a CIDR network");
+        var set = admin.send(
+                "PATCH",
+                "/api/v1/projects/office",
+                "{\"expectedCidrs\":[\"10.0.0.0/8\"]}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Type", "application/json"));
+        assertThat(set.statusCode()).isEqualTo(200);
+        assertThat(RegistryHttp.json(set).path("expectedCidrs").toString()).isEqualTo("[\"10.0.0.0/8\"]");
         push("office/app", "v1", 2);
         var inside = admin.get("/v2/office/app/manifests/v1", Map.of("X-Forwarded-For", "10.1.2.3"));
         assertThat(inside.statusCode()).isEqualTo(200);
@@ -134,7 +150,9 @@ class AnomalyAlertsTest {
                 .isEqualTo(200);
         assertThat(alerts("pull-from-unexpected-network")).singleElement().satisfies(a -> {
             assertThat(a.subject()).isEqualTo("project:office");
-            assertThat(a.details()).containsEntry("sourceAddress", "198.51.100.7");
+            assertThat(a.details())
+                    .containsEntry("sourceAddress", "198.51.100.7")
+                    .containsEntry("expectedNetworks", "10.0.0.0/8");
         });
     }
 

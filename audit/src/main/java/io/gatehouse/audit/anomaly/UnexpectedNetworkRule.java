@@ -2,14 +2,13 @@ package io.gatehouse.audit.anomaly;
 
 import io.gatehouse.core.access.Action;
 import io.gatehouse.core.access.Resource;
-import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.model.Cidr;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Alerts on a pull the registry allowed from outside the networks a project expects its pulls to come from.
@@ -19,47 +18,24 @@ import java.util.Map;
 public final class UnexpectedNetworkRule implements AnomalyRule {
     public static final String NAME = "pull-from-unexpected-network";
 
-    private final Map<String, List<Cidr>> expected;
+    private record Known(List<Cidr> networks, Instant readAt) {}
+
+    private final Function<String, List<Cidr>> expectedNetworks;
+    private final Duration refresh;
+    private final RecentKeys<Known> known;
     private final Cooldown cooldown;
 
-    /** @param expected per project, the networks its pulls are expected from */
-    public UnexpectedNetworkRule(Map<String, List<Cidr>> expected, Duration cooldown, int maxKeys) {
-        this.expected = Map.copyOf(expected);
-        this.cooldown = new Cooldown(cooldown, maxKeys);
-    }
-
     /**
-     * Reads {@code "teama=10.0.0.0/8,192.168.0.0/16; teamb=fd00::/8"}: projects separated by {@code ;}, each
-     * with its comma-separated networks. Empty: no project is watched.
+     * @param expectedNetworks a project's expected networks (empty: not watched), read from the project settings
+     * @param refresh how long a project's networks are used before they are read again; a short per-node cache
+     *     keeps a settings read off most pulls
      */
-    public static Map<String, List<Cidr>> parseExpected(String text) {
-        Map<String, List<Cidr>> expected = new LinkedHashMap<>();
-        for (String entry : text.split(";")) {
-            if (entry.isBlank()) {
-                continue;
-            }
-            int eq = entry.indexOf('=');
-            String project = eq < 0 ? "" : entry.substring(0, eq).strip();
-            if (project.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "expected PROJECT=CIDR,CIDR; ..., e.g. 'teama=10.0.0.0/8', got '" + entry.strip() + "'");
-            }
-            List<Cidr> networks = new ArrayList<>();
-            for (String cidr : entry.substring(eq + 1).split(",")) {
-                if (!cidr.isBlank()) {
-                    try {
-                        networks.add(Cidr.parse(cidr));
-                    } catch (Invalid e) {
-                        throw new IllegalArgumentException("project " + project + ": " + e.getMessage());
-                    }
-                }
-            }
-            if (networks.isEmpty() || expected.put(project, List.copyOf(networks)) != null) {
-                throw new IllegalArgumentException(
-                        "project " + project + " must be named once, with at least one network");
-            }
-        }
-        return expected;
+    public UnexpectedNetworkRule(
+            Function<String, List<Cidr>> expectedNetworks, Duration refresh, Duration cooldown, int maxKeys) {
+        this.expectedNetworks = expectedNetworks;
+        this.refresh = refresh;
+        this.known = new RecentKeys<>(maxKeys);
+        this.cooldown = new Cooldown(cooldown, maxKeys);
     }
 
     @Override
@@ -76,9 +52,9 @@ public final class UnexpectedNetworkRule implements AnomalyRule {
             return List.of();
         }
         String project = repository.name().project();
-        List<Cidr> networks = expected.get(project);
+        List<Cidr> networks = networks(project, d.at());
         String address = d.request().sourceAddress();
-        if (networks == null || (address != null && networks.stream().anyMatch(n -> n.contains(address)))) {
+        if (networks.isEmpty() || (address != null && networks.stream().anyMatch(n -> n.contains(address)))) {
             return List.of();
         }
         String shown = address == null ? "unknown" : address;
@@ -105,8 +81,22 @@ public final class UnexpectedNetworkRule implements AnomalyRule {
                                         networks.stream().map(Cidr::toString).toList()))));
     }
 
-    /** Subjects currently in cooldown (bounded by {@code maxKeys}). */
+    private List<Cidr> networks(String project, Instant now) {
+        synchronized (this) {
+            Known k = known.peek(project);
+            if (k != null && now.isBefore(k.readAt().plus(refresh)) && !now.isBefore(k.readAt())) {
+                return k.networks();
+            }
+        }
+        List<Cidr> read = List.copyOf(expectedNetworks.apply(project)); // outside the lock: it may be a database read
+        synchronized (this) {
+            known.put(project, new Known(read, now));
+        }
+        return read;
+    }
+
+    /** Projects and subjects held in memory (each bounded by {@code maxKeys}). */
     synchronized int trackedKeys() {
-        return cooldown.size();
+        return known.size() + cooldown.size();
     }
 }

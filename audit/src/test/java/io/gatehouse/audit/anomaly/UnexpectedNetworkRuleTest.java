@@ -9,13 +9,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class UnexpectedNetworkRuleTest {
     static final Instant T0 = Instant.parse("2026-03-02T10:00:00Z");
 
+    final Map<String, List<Cidr>> settings =
+            new ConcurrentHashMap<>(Map.of("teama", List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8"))));
+    final AtomicInteger reads = new AtomicInteger();
     final UnexpectedNetworkRule rule = new UnexpectedNetworkRule(
-            Map.of("teama", List.of(Cidr.parse("10.0.0.0/8"), Cidr.parse("fd00::/8"))), Duration.ofHours(1), 100);
+            project -> {
+                reads.incrementAndGet();
+                return settings.getOrDefault(project, List.of());
+            },
+            Duration.ofSeconds(30),
+            Duration.ofHours(1),
+            100);
 
     @Test
     void pullsFromExpectedNetworksAreQuiet() {
@@ -66,10 +77,29 @@ class UnexpectedNetworkRuleTest {
     }
 
     @Test
+    void changedSettingsTakeEffectAfterTheRefreshAndAreNotReadOnEveryPull() {
+        for (int i = 0; i < 100; i++) {
+            rule.observe(decided(T0.plusMillis(i), "cluster", Action.PULL, "teama/app", "10.1.2.3"));
+        }
+        assertThat(reads).as("one read for 100 pulls").hasValue(1);
+        settings.put("teama", List.of(Cidr.parse("192.168.0.0/16")));
+
+        assertThat(rule.observe(decided(T0.plusSeconds(29), "cluster", Action.PULL, "teama/app", "10.1.2.3")))
+                .as("still the old networks")
+                .isEmpty();
+        assertThat(rule.observe(decided(T0.plusSeconds(30), "cluster", Action.PULL, "teama/app", "10.1.2.3")))
+                .as("read again")
+                .singleElement()
+                .satisfies(a -> assertThat(a.details()).containsEntry("expectedNetworks", "192.168.0.0/16"));
+        assertThat(reads).hasValue(2);
+    }
+
+    @Test
     void memoryStaysBoundedUnderManyAddresses() {
         for (int i = 0; i < 70_000; i++) {
             rule.observe(decided(T0, "x", Action.PULL, "teama/app", "198.51." + (i / 256) % 256 + "." + i % 256));
+            rule.observe(decided(T0, "x", Action.PULL, "team" + i + "/app", "198.51.100.1"));
         }
-        assertThat(rule.trackedKeys()).isLessThanOrEqualTo(100);
+        assertThat(rule.trackedKeys()).isLessThanOrEqualTo(200);
     }
 }

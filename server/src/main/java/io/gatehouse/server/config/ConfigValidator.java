@@ -1,6 +1,5 @@
 package io.gatehouse.server.config;
 
-import io.gatehouse.audit.anomaly.UnexpectedNetworkRule;
 import io.gatehouse.audit.anomaly.WorkingHours;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,11 +91,13 @@ public final class ConfigValidator {
     private static void validateAnomaly(GatehouseConfig.Anomaly a) {
         require(duration("anomaly.cooldown", a.cooldown()).isPositive(), "anomaly.cooldown", "must be positive");
         require(a.maxKeys() > 0, "anomaly.maxKeys", "must be positive");
-        try {
-            UnexpectedNetworkRule.parseExpected(a.expectedNetworks().projects());
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: anomaly.expectedNetworks.projects: " + e.getMessage());
-        }
+        require(
+                duration(
+                                "anomaly.expectedNetworks.refresh",
+                                a.expectedNetworks().refresh())
+                        .isPositive(),
+                "anomaly.expectedNetworks.refresh",
+                "must be positive");
         if (a.offHoursPush().enabled()) {
             try {
                 WorkingHours.parse(a.offHoursPush().workingHours());

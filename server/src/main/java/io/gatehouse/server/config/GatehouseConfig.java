@@ -184,7 +184,7 @@ public record GatehouseConfig(
             return new Anomaly(
                     "15m",
                     10_000,
-                    new ExpectedNetworks(true, ""),
+                    new ExpectedNetworks(true, "30s"),
                     new OffHoursPush(false, "Mon-Fri 07:00-19:00 UTC"),
                     new PullSpike(true, "1m", 10, 300, "1h"),
                     new AuthFailures(true, 20, 100, "10m"),
@@ -193,10 +193,11 @@ public record GatehouseConfig(
     }
 
     /**
-     * @param projects per project, the networks its pulls are expected from, e.g.
-     *     {@code "teama=10.0.0.0/8,192.168.0.0/16; teamb=fd00::/8"}; projects not named are not watched
+     * Each project's expected networks are project settings ({@code expectedCidrs}, set through the admin API).
+     *
+     * @param refresh how long a node uses a project's expected networks before reading them again
      */
-    public record ExpectedNetworks(boolean enabled, String projects) {}
+    public record ExpectedNetworks(boolean enabled, String refresh) {}
 
     /** @param workingHours e.g. {@code Mon-Fri 07:00-19:00 Europe/Berlin} (days, local hours, time-zone id) */
     public record OffHoursPush(boolean enabled, String workingHours) {}
