@@ -18,14 +18,24 @@ import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.audit.anomaly.AnomalyDetector;
+import io.gatehouse.audit.anomaly.AnomalyRule;
+import io.gatehouse.audit.anomaly.AuthenticationFailureRule;
+import io.gatehouse.audit.anomaly.MassDeletionRule;
+import io.gatehouse.audit.anomaly.OffHoursPushRule;
+import io.gatehouse.audit.anomaly.PullRateSpikeRule;
+import io.gatehouse.audit.anomaly.UnexpectedNetworkRule;
+import io.gatehouse.audit.anomaly.WorkingHours;
 import io.gatehouse.audit.webhook.CloudEvents;
 import io.gatehouse.audit.webhook.WebhookSender;
 import io.gatehouse.audit.webhook.WebhookSettings;
 import io.gatehouse.audit.webhook.WebhookTargets;
 import io.gatehouse.audit.webhook.Webhooks;
+import io.gatehouse.core.access.policy.ProjectSettings;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventBus;
+import io.gatehouse.core.model.Cidr;
 import io.gatehouse.core.registry.BlobService;
 import io.gatehouse.core.registry.ManifestService;
 import io.gatehouse.core.registry.UploadService;
@@ -127,6 +137,7 @@ public final class GatehouseServer implements AutoCloseable {
         this.blobs = new InstrumentedBlobStore(blobStore(config, dataDir), registry);
         this.metadata = JdbcMetadataStore.open(databaseSettings(config, dataDir));
         try {
+            events.subscribe(new AnomalyDetector(anomalyRules(config.anomaly(), metadata.access()::project), events));
             var hasher = new PasswordHasher();
             var ttl = ConfigValidator.duration("auth.tokenTtl", config.auth().tokenTtl());
             var protection = config.auth().protection();
@@ -383,6 +394,58 @@ public final class GatehouseServer implements AutoCloseable {
         return metadata.access()
                 .robotRecord(name)
                 .filter(r -> !r.account().revoked() && !r.account().isExpired(clock.instant()));
+    }
+
+    /** The anomaly rules the configuration turns on (validated already by {@link ConfigValidator}). */
+    static List<AnomalyRule> anomalyRules(
+            GatehouseConfig.Anomaly a, java.util.function.Function<String, Optional<ProjectSettings>> projects) {
+        Duration cooldown = ConfigValidator.duration("anomaly.cooldown", a.cooldown());
+        List<AnomalyRule> rules = new ArrayList<>();
+        if (a.expectedNetworks().enabled()) {
+            rules.add(new UnexpectedNetworkRule(
+                    project -> projects.apply(project)
+                            .map(p ->
+                                    p.expectedCidrs().stream().map(Cidr::parse).toList())
+                            .orElse(List.of()),
+                    ConfigValidator.duration(
+                            "anomaly.expectedNetworks.refresh",
+                            a.expectedNetworks().refresh()),
+                    cooldown,
+                    a.maxKeys()));
+        }
+        if (a.offHoursPush().enabled()) {
+            rules.add(new OffHoursPushRule(WorkingHours.parse(a.offHoursPush().workingHours()), cooldown, a.maxKeys()));
+        }
+        var spike = a.pullSpike();
+        if (spike.enabled()) {
+            rules.add(new PullRateSpikeRule(
+                    new PullRateSpikeRule.Settings(
+                            ConfigValidator.duration("anomaly.pullSpike.window", spike.window()),
+                            spike.factor(),
+                            spike.floor(),
+                            ConfigValidator.duration("anomaly.pullSpike.baselineHalfLife", spike.baselineHalfLife())),
+                    cooldown,
+                    a.maxKeys()));
+        }
+        var failures = a.authFailures();
+        if (failures.enabled()) {
+            Duration window = ConfigValidator.duration("anomaly.authFailures.window", failures.window());
+            rules.add(new AuthenticationFailureRule(
+                    new AuthenticationFailureRule.Limit(failures.perAccount(), window),
+                    new AuthenticationFailureRule.Limit(failures.perAddress(), window),
+                    cooldown,
+                    a.maxKeys()));
+        }
+        var deletions = a.massDeletion();
+        if (deletions.enabled()) {
+            Duration window = ConfigValidator.duration("anomaly.massDeletion.window", deletions.window());
+            rules.add(new MassDeletionRule(
+                    new MassDeletionRule.Limit(deletions.perPrincipal(), window),
+                    new MassDeletionRule.Limit(deletions.perProject(), window),
+                    cooldown,
+                    a.maxKeys()));
+        }
+        return rules;
     }
 
     /** Single sign-on when an issuer is configured; the provider is contacted on the first login, not here. */

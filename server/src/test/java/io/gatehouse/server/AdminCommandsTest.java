@@ -186,6 +186,23 @@ class AdminCommandsTest {
     }
 
     @Test
+    void projectUpdateSetsExpectedNetworksWhichOnlyAlert() {
+        Run ok = admin("project", "update", "teama", "--expected-cidr", "10.20.0.0/16,fd00:30::/32", "--json");
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(json(ok.out()).path("expectedCidrs").toString()).isEqualTo("[\"10.20.0.0/16\",\"fd00:30::/32\"]");
+        assertThat(json(ok.out()).path("allowedCidrs").toString())
+                .as("untouched")
+                .isEqualTo("[]");
+        assertThat(admin("project", "list").out()).contains("teama expect 10.20.0.0/16,fd00:30::/32");
+        Run bad = admin("project", "update", "teama", "--expected-cidr", "10.0.0.0/33");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err()).contains("not a CIDR network");
+        Run cleared = admin("project", "update", "teama", "--expected-cidr", "", "--json");
+        assertThat(cleared.exit()).as(cleared.err()).isZero();
+        assertThat(json(cleared.out()).path("expectedCidrs").toString()).isEqualTo("[]");
+    }
+
+    @Test
     void mistakesAreClearErrors() {
         assertThat(admin("project", "create", "teama").err()).contains("exists");
         assertThat(admin("role", "grant", "overlord", "--project", "teama", "--user", "alice")

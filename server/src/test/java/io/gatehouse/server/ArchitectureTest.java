@@ -68,6 +68,22 @@ class ArchitectureTest {
     }
 
     @Test
+    void auditKnowsOnlyEventsNotHttpProtocolsStoresOrTheServer() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.audit..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.eclipse.jetty..",
+                        "io.gatehouse.http..",
+                        "io.gatehouse.oci..",
+                        "io.gatehouse.storage..",
+                        "io.gatehouse.server..")
+                .check(classes);
+    }
+
+    @Test
     void accessDoesNotKnowHttpOrProtocols() {
         noClasses()
                 .that()

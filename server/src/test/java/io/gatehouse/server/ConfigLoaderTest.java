@@ -193,4 +193,63 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_AUTH_OIDC_LOGIN_TIMEOUT", "soon"), Map.of()))
                 .hasMessageContaining("auth.oidc.loginTimeout");
     }
+
+    @Test
+    void anomalyRulesHaveQuietDefaultsAndTheirSettingsAreValidatedByName() throws Exception {
+        var defaults = ConfigLoader.load(null, Map.of(), Map.of()).anomaly();
+        assertThat(defaults.offHoursPush().enabled())
+                .as("needs the site's working hours")
+                .isFalse();
+        assertThat(GatehouseServer.anomalyRules(defaults, project -> java.util.Optional.empty()))
+                .extracting(io.gatehouse.audit.anomaly.AnomalyRule::name)
+                .containsExactly(
+                        "pull-from-unexpected-network",
+                        "pull-rate-spike",
+                        "repeated-authentication-failures",
+                        "mass-deletion");
+
+        Path file = dir.resolve("anomaly.yaml");
+        Files.writeString(file, """
+                anomaly:
+                  offHoursPush:
+                    enabled: true
+                    workingHours: "Mon-Fri 07:00-19:00 Europe/Berlin"
+                  expectedNetworks:
+                    refresh: 1m
+                  pullSpike:
+                    enabled: false
+                """);
+        var configured = ConfigLoader.load(file, Map.of("GATEHOUSE_ANOMALY_MASS_DELETION_ENABLED", "false"), Map.of());
+        assertThat(GatehouseServer.anomalyRules(configured.anomaly(), project -> java.util.Optional.empty()))
+                .extracting(io.gatehouse.audit.anomaly.AnomalyRule::name)
+                .containsExactly(
+                        "pull-from-unexpected-network",
+                        "push-outside-working-hours",
+                        "repeated-authentication-failures");
+
+        var bad = Map.of(
+                "anomaly.cooldown", "soon",
+                "anomaly.maxKeys", "0",
+                "anomaly.expectedNetworks.refresh", "0s",
+                "anomaly.pullSpike.factor", "1",
+                "anomaly.pullSpike.floor", "0",
+                "anomaly.pullSpike.baselineHalfLife", "10s",
+                "anomaly.authFailures.perAccount", "-1",
+                "anomaly.massDeletion.window", "0s");
+        for (var setting : bad.entrySet()) {
+            assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), Map.of(setting.getKey(), setting.getValue())))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(setting.getKey());
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(
+                        null,
+                        Map.of(),
+                        Map.of(
+                                "anomaly.offHoursPush.enabled",
+                                "true",
+                                "anomaly.offHoursPush.workingHours",
+                                "Mon-Fri 07:00-19:00 Berlin")))
+                .hasMessageContaining("anomaly.offHoursPush.workingHours")
+                .hasMessageContaining("unknown time zone 'Berlin'");
+    }
 }

@@ -154,11 +154,19 @@ public final class AccessAdministration {
     }
 
     public ProjectSettings updateProject(
-            Actor actor, String name, Optional<Boolean> isPublic, Optional<List<String>> allowedCidrs) {
+            Actor actor,
+            String name,
+            Optional<Boolean> isPublic,
+            Optional<List<String>> allowedCidrs,
+            Optional<List<String>> expectedCidrs) {
         ProjectSettings current = project(name);
         allowedCidrs.ifPresent(cidrs -> cidrs.forEach(Cidr::parse));
+        expectedCidrs.ifPresent(cidrs -> cidrs.forEach(Cidr::parse));
         var updated = new ProjectSettings(
-                current.name(), isPublic.orElse(current.isPublic()), allowedCidrs.orElse(current.allowedCidrs()));
+                current.name(),
+                isPublic.orElse(current.isPublic()),
+                allowedCidrs.orElse(current.allowedCidrs()),
+                expectedCidrs.orElse(current.expectedCidrs()));
         access.updateProject(updated);
         changed(
                 actor,
@@ -168,7 +176,9 @@ public final class AccessAdministration {
                         "public",
                         String.valueOf(updated.isPublic()),
                         "allowedCidrs",
-                        String.join(",", updated.allowedCidrs())));
+                        String.join(",", updated.allowedCidrs()),
+                        "expectedCidrs",
+                        String.join(",", updated.expectedCidrs())));
         return updated;
     }
 

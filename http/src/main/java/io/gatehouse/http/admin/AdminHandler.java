@@ -108,9 +108,13 @@ public final class AdminHandler {
         Optional<List<String>> cidrs = body.has("allowedCidrs")
                 ? Optional.of(strings(body.get("allowedCidrs"), "allowedCidrs"))
                 : Optional.empty();
+        Optional<List<String>> expected = body.has("expectedCidrs")
+                ? Optional.of(strings(body.get("expectedCidrs"), "expectedCidrs"))
+                : Optional.empty();
         ex.sendJson(
                 200,
-                project(admin.updateProject(actor(ex), ex.pathParam("project", String::valueOf), isPublic, cidrs)));
+                project(admin.updateProject(
+                        actor(ex), ex.pathParam("project", String::valueOf), isPublic, cidrs, expected)));
     }
 
     void listBindings(Exchange ex) throws Exception {
@@ -231,6 +235,7 @@ public final class AdminHandler {
         out.put("name", p.name());
         out.put("public", p.isPublic());
         out.put("allowedCidrs", p.allowedCidrs());
+        out.put("expectedCidrs", p.expectedCidrs());
         return out;
     }
 }

@@ -84,9 +84,10 @@ public final class AdminCommands {
                             a.path("projects"),
                             p -> p.path("name").asText()
                                     + (p.path("public").asBoolean() ? " (public)" : "")
-                                    + (p.path("allowedCidrs").isEmpty()
+                                    + (p.path("allowedCidrs").isEmpty() ? "" : " allow " + join(p.path("allowedCidrs")))
+                                    + (p.path("expectedCidrs").isEmpty()
                                             ? ""
-                                            : " allow " + join(p.path("allowedCidrs")))));
+                                            : " expect " + join(p.path("expectedCidrs")))));
         }
     }
 
@@ -126,6 +127,14 @@ public final class AdminCommands {
                 description = "Networks allowed to reach the project.")
         List<String> cidrs;
 
+        @Option(
+                names = "--expected-cidr",
+                split = ",",
+                paramLabel = "CIDR",
+                description = "Networks pulls are expected from; a pull from elsewhere is served but raises an alert"
+                        + " (\"\" clears).")
+        List<String> expectedCidrs;
+
         @Option(names = "--public", negatable = true, description = "Make the project public (--no-public: private).")
         Boolean isPublic;
 
@@ -134,6 +143,12 @@ public final class AdminCommands {
             Map<String, Object> body = new LinkedHashMap<>();
             if (cidrs != null) {
                 body.put("allowedCidrs", cidrs);
+            }
+            if (expectedCidrs != null) {
+                // --expected-cidr "" clears the list: the rule stops watching the project
+                body.put(
+                        "expectedCidrs",
+                        expectedCidrs.stream().filter(c -> !c.isBlank()).toList());
             }
             if (isPublic != null) {
                 body.put("public", isPublic);

@@ -1,5 +1,6 @@
 package io.gatehouse.server.config;
 
+import io.gatehouse.audit.anomaly.WorkingHours;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +105,54 @@ public final class ConfigValidator {
         require(c.limits().maxBlobBytes() > 0, "limits.maxBlobBytes", "must be positive");
         require(!c.auth().service().isBlank(), "auth.service", "must not be empty");
         validateOidc(c.auth().oidc());
+        validateAnomaly(c.anomaly());
+    }
+
+    private static void validateAnomaly(GatehouseConfig.Anomaly a) {
+        require(duration("anomaly.cooldown", a.cooldown()).isPositive(), "anomaly.cooldown", "must be positive");
+        require(a.maxKeys() > 0, "anomaly.maxKeys", "must be positive");
+        require(
+                duration(
+                                "anomaly.expectedNetworks.refresh",
+                                a.expectedNetworks().refresh())
+                        .isPositive(),
+                "anomaly.expectedNetworks.refresh",
+                "must be positive");
+        if (a.offHoursPush().enabled()) {
+            try {
+                WorkingHours.parse(a.offHoursPush().workingHours());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(
+                        "invalid configuration: anomaly.offHoursPush.workingHours: " + e.getMessage());
+            }
+        }
+        var spike = a.pullSpike();
+        require(
+                duration("anomaly.pullSpike.window", spike.window()).toMillis() >= 1000,
+                "anomaly.pullSpike.window",
+                "must be at least 1s");
+        require(spike.factor() > 1, "anomaly.pullSpike.factor", "must be more than 1");
+        require(spike.floor() >= 1, "anomaly.pullSpike.floor", "must be at least 1");
+        require(
+                duration("anomaly.pullSpike.baselineHalfLife", spike.baselineHalfLife())
+                                .compareTo(duration("anomaly.pullSpike.window", spike.window()))
+                        >= 0,
+                "anomaly.pullSpike.baselineHalfLife",
+                "must be at least anomaly.pullSpike.window");
+        var failures = a.authFailures();
+        require(failures.perAccount() >= 0, "anomaly.authFailures.perAccount", "must not be negative (0: off)");
+        require(failures.perAddress() >= 0, "anomaly.authFailures.perAddress", "must not be negative (0: off)");
+        require(
+                duration("anomaly.authFailures.window", failures.window()).isPositive(),
+                "anomaly.authFailures.window",
+                "must be positive");
+        var deletions = a.massDeletion();
+        require(deletions.perPrincipal() >= 0, "anomaly.massDeletion.perPrincipal", "must not be negative (0: off)");
+        require(deletions.perProject() >= 0, "anomaly.massDeletion.perProject", "must not be negative (0: off)");
+        require(
+                duration("anomaly.massDeletion.window", deletions.window()).isPositive(),
+                "anomaly.massDeletion.window",
+                "must be positive");
     }
 
     private static void validateOidc(GatehouseConfig.Oidc oidc) {

@@ -13,7 +13,8 @@ public record GatehouseConfig(
         Auth auth,
         Limits limits,
         Federation federation,
-        Webhooks webhooks) {
+        Webhooks webhooks,
+        Anomaly anomaly) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -29,7 +30,8 @@ public record GatehouseConfig(
                         new Oidc("", "", "", "", "preferred_username", "groups", "", "profile,email", "10m")),
                 new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024),
                 new Federation("60s", "5m", "5s"),
-                new Webhooks(false, false, "10s", "5s", "10s", "1h", 10, "24h"));
+                new Webhooks(false, false, "10s", "5s", "10s", "1h", 10, "24h"),
+                Anomaly.defaults());
     }
 
     /**
@@ -187,4 +189,56 @@ public record GatehouseConfig(
             String maxBackoff,
             int maxAttempts,
             String maxAge) {}
+
+    /**
+     * Anomaly rules: alerts ({@code AnomalyDetected} events and WARN log lines) about unusual activity. They run
+     * in memory on each node, over the requests that node served.
+     *
+     * @param cooldown how long a rule stays quiet about the same subject after alerting
+     * @param maxKeys how many accounts, addresses, repositories or principals each rule tracks at most (the least
+     *     recently seen are forgotten)
+     */
+    public record Anomaly(
+            String cooldown,
+            int maxKeys,
+            ExpectedNetworks expectedNetworks,
+            OffHoursPush offHoursPush,
+            PullSpike pullSpike,
+            AuthFailures authFailures,
+            MassDeletion massDeletion) {
+        public static Anomaly defaults() {
+            return new Anomaly(
+                    "15m",
+                    10_000,
+                    new ExpectedNetworks(true, "30s"),
+                    new OffHoursPush(false, "Mon-Fri 07:00-19:00 UTC"),
+                    new PullSpike(true, "1m", 10, 300, "1h"),
+                    new AuthFailures(true, 20, 100, "10m"),
+                    new MassDeletion(true, 50, 100, "10m"));
+        }
+    }
+
+    /**
+     * Each project's expected networks are project settings ({@code expectedCidrs}, set through the admin API).
+     *
+     * @param refresh how long a node uses a project's expected networks before reading them again
+     */
+    public record ExpectedNetworks(boolean enabled, String refresh) {}
+
+    /** @param workingHours e.g. {@code Mon-Fri 07:00-19:00 Europe/Berlin} (days, local hours, time-zone id) */
+    public record OffHoursPush(boolean enabled, String workingHours) {}
+
+    /**
+     * @param window the span a repository's pull rate is measured over
+     * @param factor how many times its baseline (decayed average pulls per window) counts as a spike
+     * @param floor the least number of pulls in a window that can alert
+     * @param baselineHalfLife how fast old traffic stops counting towards the baseline
+     */
+    public record PullSpike(boolean enabled, String window, double factor, int floor, String baselineHalfLife) {}
+
+    /** Failed authentications within {@code window} that alert, per claimed account and per client address; 0: off. */
+    public record AuthFailures(boolean enabled, int perAccount, int perAddress, String window) {}
+
+    /** Deletions within {@code window} that alert, by one principal and in one project; 0: off. */
+    public record MassDeletion(boolean enabled, int perPrincipal, int perProject, String window) {}
 }

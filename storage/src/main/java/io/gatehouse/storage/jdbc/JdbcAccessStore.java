@@ -66,7 +66,8 @@ final class JdbcAccessStore implements AccessStore {
 
     @Override
     public Optional<ProjectSettings> project(String name) {
-        return db.read(h -> h.createQuery("SELECT name, is_public, allowed_cidrs FROM projects WHERE name = :name")
+        return db.read(h -> h.createQuery(
+                        "SELECT name, is_public, allowed_cidrs, expected_cidrs FROM projects WHERE name = :name")
                 .bind("name", name)
                 .map((rs, ctx) -> project(rs))
                 .findOne());
@@ -74,20 +75,24 @@ final class JdbcAccessStore implements AccessStore {
 
     @Override
     public List<ProjectSettings> projects() {
-        return db.read(h -> h.createQuery("SELECT name, is_public, allowed_cidrs FROM projects ORDER BY name")
-                .map((rs, ctx) -> project(rs))
-                .list());
+        return db.read(
+                h -> h.createQuery("SELECT name, is_public, allowed_cidrs, expected_cidrs FROM projects ORDER BY name")
+                        .map((rs, ctx) -> project(rs))
+                        .list());
     }
 
     @Override
     public boolean createProject(ProjectSettings project) {
         String cidrs = json(project.allowedCidrs());
         return db.write(
-                        h -> h.createUpdate("INSERT INTO projects (name, is_public, allowed_cidrs, created_at)"
-                                        + " VALUES (:name, :isPublic, :cidrs, :createdAt) ON CONFLICT DO NOTHING")
+                        h -> h.createUpdate(
+                                        "INSERT INTO projects (name, is_public, allowed_cidrs, expected_cidrs, created_at)"
+                                                + " VALUES (:name, :isPublic, :cidrs, :expected, :createdAt)"
+                                                + " ON CONFLICT DO NOTHING")
                                 .bind("name", project.name())
                                 .bind("isPublic", project.isPublic())
                                 .bind("cidrs", cidrs)
+                                .bind("expected", json(project.expectedCidrs()))
                                 .bind("createdAt", Database.timestamp(clock.instant()))
                                 .execute(),
                         n -> n > 0)
@@ -98,11 +103,12 @@ final class JdbcAccessStore implements AccessStore {
     public boolean updateProject(ProjectSettings project) {
         String cidrs = json(project.allowedCidrs());
         return db.write(
-                        h -> h.createUpdate(
-                                        "UPDATE projects SET is_public = :isPublic, allowed_cidrs = :cidrs WHERE name = :name")
+                        h -> h.createUpdate("UPDATE projects SET is_public = :isPublic, allowed_cidrs = :cidrs,"
+                                        + " expected_cidrs = :expected WHERE name = :name")
                                 .bind("name", project.name())
                                 .bind("isPublic", project.isPublic())
                                 .bind("cidrs", cidrs)
+                                .bind("expected", json(project.expectedCidrs()))
                                 .execute(),
                         n -> n > 0)
                 > 0;
@@ -112,7 +118,8 @@ final class JdbcAccessStore implements AccessStore {
         return new ProjectSettings(
                 rs.getString("name"),
                 rs.getBoolean("is_public"),
-                parse(rs.getString("allowed_cidrs"), STRING_LIST, "allowed networks"));
+                parse(rs.getString("allowed_cidrs"), STRING_LIST, "allowed networks"),
+                parse(rs.getString("expected_cidrs"), STRING_LIST, "expected networks"));
     }
 
     // ------------------------------------------------------------------------------------------ groups

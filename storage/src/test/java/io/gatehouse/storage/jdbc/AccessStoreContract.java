@@ -78,6 +78,20 @@ public abstract class AccessStoreContract extends StoreContractBase {
     }
 
     @Test
+    void expectedNetworksRoundTripApartFromAllowedOnes() {
+        var team = new ProjectSettings("team", false, List.of("10.0.0.0/8"), List.of("10.1.0.0/16", "fd00::/8"));
+        assertThat(access().createProject(team)).isTrue();
+        assertThat(access().project("team")).contains(team);
+        var moved = new ProjectSettings("team", false, List.of(), List.of("192.168.0.0/16"));
+        assertThat(access().updateProject(moved)).isTrue();
+        assertThat(access().project("team").orElseThrow().expectedCidrs()).containsExactly("192.168.0.0/16");
+        assertThat(access().project("team").orElseThrow().allowedCidrs()).isEmpty();
+        assertThat(access().updateProject(new ProjectSettings("team", false, List.of())))
+                .isTrue();
+        assertThat(access().project("team").orElseThrow().expectedCidrs()).isEmpty();
+    }
+
+    @Test
     void creatingAProjectTwiceFailsAndKeepsTheFirst() {
         var team = new ProjectSettings("team", false, List.of("10.0.0.0/8"));
         access().createProject(team);
