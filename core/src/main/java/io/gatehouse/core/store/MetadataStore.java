@@ -1,6 +1,7 @@
 package io.gatehouse.core.store;
 
 import io.gatehouse.core.access.policy.AccessStore;
+import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.model.Descriptor;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.RepositoryName;
@@ -36,6 +37,9 @@ public interface MetadataStore extends AutoCloseable {
 
     /** Single sign-on: logins in progress, onboarded provider accounts, CLI secrets. */
     SingleSignOnStore singleSignOn();
+
+    /** The tamper-evident audit log: chained records, signed checkpoints, per-project pull recording. */
+    AuditStore audit();
 
     /** True if the database answers. */
     boolean isHealthy();

@@ -3,6 +3,7 @@ package io.gatehouse.storage.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gatehouse.core.access.policy.AccessStore;
+import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.SingleSignOnStore;
@@ -81,6 +82,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final SigningKeys signingKeys;
     private final AccessStore access;
     private final SingleSignOnStore singleSignOn;
+    private final AuditStore audit;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -103,6 +105,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.signingKeys = new JdbcSigningKeys(database);
         this.access = new JdbcAccessStore(database, clock);
         this.singleSignOn = new JdbcSingleSignOn(database);
+        this.audit = new JdbcAuditStore(database);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -290,6 +293,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public SingleSignOnStore singleSignOn() {
         return singleSignOn;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
     }
 
     @Override

@@ -110,7 +110,10 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "oidc_pending_logins",
                                             "principals",
                                             "deny_rules",
-                                            "repository_labels")
+                                            "repository_labels",
+                                            "audit_records",
+                                            "audit_checkpoints",
+                                            "audit_pull_exemptions")
                                     .map(t -> schema + "." + t)
                                     .toList())
                     + " CASCADE");
