@@ -4,8 +4,14 @@ import io.gatehouse.core.audit.AuditQuery;
 import io.gatehouse.core.audit.AuditRecord;
 import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.error.Invalid;
+import io.gatehouse.core.error.NotFound;
+import io.gatehouse.core.event.Event;
+import io.gatehouse.core.event.EventSink;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /** What the admin API offers on the audit log: read it a page at a time, verify it, switch pull recording. */
 public final class AuditLog {
@@ -17,11 +23,27 @@ public final class AuditLog {
     private final AuditStore store;
     private final AuditVerifier verifier;
     private final AuditRecorder recorder;
+    private final Predicate<String> projectExists;
+    private final EventSink events;
+    private final Clock clock;
 
-    public AuditLog(AuditStore store, AuditVerifier verifier, AuditRecorder recorder) {
+    /**
+     * @param projectExists whether a project of that name exists (pull recording is set per project)
+     * @param events where the change of a project's pull recording goes (itself an audited admin change)
+     */
+    public AuditLog(
+            AuditStore store,
+            AuditVerifier verifier,
+            AuditRecorder recorder,
+            Predicate<String> projectExists,
+            EventSink events,
+            Clock clock) {
         this.store = store;
         this.verifier = verifier;
         this.recorder = recorder;
+        this.projectExists = projectExists;
+        this.events = events;
+        this.clock = clock;
     }
 
     /** Records matching the query after the cursor (a sequence number; 0 for the start). */
@@ -45,11 +67,31 @@ public final class AuditLog {
     }
 
     public boolean recordsPulls(String project) {
+        requireProject(project);
         return store.recordsPulls(project);
     }
 
-    public void setRecordsPulls(String project, boolean record) {
+    /**
+     * Switches recording of allowed pulls in one project on or off (denials and admin changes are always
+     * recorded). The switch itself is recorded as an admin change.
+     */
+    public void setRecordsPulls(String actor, String sourceAddress, String requestId, String project, boolean record) {
+        requireProject(project);
         store.setRecordsPulls(project, record);
         recorder.refreshExemptions();
+        events.emit(new Event.AdminChanged(
+                clock.instant(),
+                actor,
+                sourceAddress,
+                requestId,
+                "audit.pulls",
+                "project:" + project,
+                Map.of("recordPulls", Boolean.toString(record))));
+    }
+
+    private void requireProject(String project) {
+        if (!projectExists.test(project)) {
+            throw new NotFound(NotFound.Kind.PROJECT, "no such project");
+        }
     }
 }

@@ -18,6 +18,11 @@ import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.audit.AuditLog;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.AuditSigningKey;
+import io.gatehouse.audit.AuditVerifier;
+import io.gatehouse.audit.AuditWriter;
 import io.gatehouse.core.access.policy.RobotRecord;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventBus;
@@ -33,6 +38,7 @@ import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
 import io.gatehouse.http.admin.AdminHandler;
+import io.gatehouse.http.admin.AuditHandler;
 import io.gatehouse.http.admin.OpenApiHandler;
 import io.gatehouse.http.admin.PolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
@@ -101,6 +107,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final EventBus events = new EventBus();
     private final Duration shutdownTimeout;
     private final List<Dispatcher> dispatchers;
+    private final AuditWriter auditWriter;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Clock.systemUTC());
@@ -118,7 +125,25 @@ public final class GatehouseServer implements AutoCloseable {
 
         this.blobs = new InstrumentedBlobStore(blobStore(config, dataDir), registry);
         this.metadata = JdbcMetadataStore.open(databaseSettings(config, dataDir));
+        AuditSigningKey auditKey;
         try {
+            auditKey = AuditSigningKey.loadOrCreate(auditKeyFile(config, dataDir));
+            this.auditWriter = new AuditWriter(metadata.audit(), auditKey, auditSettings(config.audit()), clock);
+        } catch (RuntimeException e) {
+            metadata.close();
+            throw e;
+        }
+        try {
+            // The audit log subscribes first and as required: a decision it cannot record fails its request.
+            var auditRecorder = new AuditRecorder(auditWriter::append, metadata.audit(), clock);
+            events.subscribeRequired(auditRecorder);
+            var auditLog = new AuditLog(
+                    metadata.audit(),
+                    new AuditVerifier(metadata.audit(), auditKey),
+                    auditRecorder,
+                    name -> metadata.access().project(name).isPresent(),
+                    events,
+                    clock);
             var hasher = new PasswordHasher();
             var ttl = ConfigValidator.duration("auth.tokenTtl", config.auth().tokenTtl());
             var protection = config.auth().protection();
@@ -213,6 +238,7 @@ public final class GatehouseServer implements AutoCloseable {
             apiRoutes.addAll(new AdminHandler(administration).routes());
             apiRoutes.addAll(new PolicyHandler(administration).routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
+            apiRoutes.addAll(new AuditHandler(auditLog).routes());
             apiRoutes.addAll(new SingleSignOnHandler(
                             singleSignOn,
                             new CliSecrets(metadata.singleSignOn(), hasher, clock),
@@ -225,7 +251,11 @@ public final class GatehouseServer implements AutoCloseable {
                     null,
                     new TokenExchangeEndpoint(federatedRobots, decisions, tokens)::post));
             apiRoutes.add(new OpenApiHandler(List.of(
-                            OpenApiHandler.BASE, "openapi/signing-keys.json", "openapi/auth.json", "openapi/sso.json"))
+                            OpenApiHandler.BASE,
+                            "openapi/signing-keys.json",
+                            "openapi/auth.json",
+                            "openapi/sso.json",
+                            "openapi/audit.json"))
                     .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
@@ -248,6 +278,7 @@ public final class GatehouseServer implements AutoCloseable {
                     .toMillis());
             jetty.setStopAtShutdown(false);
         } catch (RuntimeException e) {
+            auditWriter.close();
             metadata.close();
             throw e;
         }
@@ -300,6 +331,7 @@ public final class GatehouseServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly", e);
         } finally {
+            auditWriter.close(); // after the last request: writes what is queued and signs a final checkpoint
             metadata.close();
         }
     }
@@ -349,6 +381,18 @@ public final class GatehouseServer implements AutoCloseable {
         signOn.bindAdminGroup();
         log.info("single sign-on through {}", settings);
         return Optional.of(signOn);
+    }
+
+    private static Path auditKeyFile(GatehouseConfig config, Path dataDir) {
+        String file = config.audit().signingKeyFile();
+        return file.isBlank() ? dataDir.resolve("audit-signing.key") : Path.of(file);
+    }
+
+    private static AuditWriter.Settings auditSettings(GatehouseConfig.Audit audit) {
+        return new AuditWriter.Settings(
+                audit.checkpointEvery(),
+                ConfigValidator.duration("audit.checkpointInterval", audit.checkpointInterval()),
+                ConfigValidator.duration("audit.retention", audit.retention()));
     }
 
     private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {

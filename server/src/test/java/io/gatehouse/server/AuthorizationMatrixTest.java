@@ -242,7 +242,13 @@ class AuthorizationMatrixTest {
             AdminCall.registry("signing keys list", "GET", "/api/v1/system/signing-keys", null, 200),
             // Without revokeOthers: the tokens other cases hold keep verifying.
             AdminCall.registry("signing key rotate", "POST", "/api/v1/system/signing-keys/rotate", n -> """
-                    {"revokeOthers":false}""", 200));
+                    {"revokeOthers":false}""", 200),
+            // The audit log is the security team's: only the system admin, even for a project's pull recording.
+            AdminCall.registry("audit records", "GET", "/api/v1/audit/records?limit=1", null, 200),
+            AdminCall.registry("audit verify", "POST", "/api/v1/audit/verify", null, 200),
+            AdminCall.registry("audit pull recording get", "GET", "/api/v1/audit/pulls/teama", null, 200),
+            AdminCall.registry("audit pull recording set", "PUT", "/api/v1/audit/pulls/teama", n -> """
+                    {"recordPulls":true}""", 200));
 
     /**
      * The {@code /api/v1} routes that are not admin calls, so not in {@link #ADMIN_CALLS}; each with why. Only

@@ -46,6 +46,13 @@ public final class ConfigValidator {
                         .isPositive(),
                 "federation.fetchTimeout",
                 "must be positive");
+        require(c.audit().checkpointEvery() > 0, "audit.checkpointEvery", "must be positive");
+        require(
+                duration("audit.checkpointInterval", c.audit().checkpointInterval())
+                        .isPositive(),
+                "audit.checkpointInterval",
+                "must be positive");
+        require(duration("audit.retention", c.audit().retention()).isPositive(), "audit.retention", "must be positive");
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {

@@ -12,7 +12,8 @@ public record GatehouseConfig(
         Database database,
         Auth auth,
         Limits limits,
-        Federation federation) {
+        Federation federation,
+        Audit audit) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -27,7 +28,8 @@ public record GatehouseConfig(
                         Protection.defaults(),
                         new Oidc("", "", "", "", "preferred_username", "groups", "", "profile,email", "10m")),
                 new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024),
-                new Federation("60s", "5m", "5s"));
+                new Federation("60s", "5m", "5s"),
+                new Audit("", 1000, "5m", "365d"));
     }
 
     /**
@@ -161,4 +163,16 @@ public record GatehouseConfig(
      * @param fetchTimeout connect and read timeout for issuers' discovery documents and key sets
      */
     public record Federation(String clockSkew, String keyCacheTtl, String fetchTimeout) {}
+
+    /**
+     * The tamper-evident audit log.
+     *
+     * @param signingKeyFile the Ed25519 key that signs checkpoints, created on first start; empty:
+     *     {@code <dataDir>/audit-signing.key}. Keep it off the database host; share it between the nodes of a
+     *     cluster
+     * @param checkpointEvery sign a checkpoint after this many records...
+     * @param checkpointInterval ...or after this long with new records, whichever comes first
+     * @param retention records older than this are deleted (a signed checkpoint anchors what remains)
+     */
+    public record Audit(String signingKeyFile, int checkpointEvery, String checkpointInterval, String retention) {}
 }
