@@ -948,7 +948,7 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         ratio = paired_ratio(results[A.label][key], results[B.label][key]) if va and vb else None
         if opts.audit:
             target = 0.95 if key in ("manifest", "pull", "tags") else None
-        tgt = "≥ %.1f×" % target if target else "—"
+        tgt = ("≥ %.2f×" if opts.audit else "≥ %.1f×") % target if target else "—"
         verdict = ""
         if target and ratio is not None and not validation:
             verdict = "ok" if ratio >= target else "MISS"
