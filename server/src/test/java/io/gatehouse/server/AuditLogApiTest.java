@@ -283,6 +283,29 @@ class AuditLogApiTest {
         assertThat(answer.path("finding").path("problem").asText()).isEqualTo("modified");
     }
 
+    /** The audit log cannot be written (here: its table is gone): requests fail instead of going unrecorded. */
+    @Test
+    void aDecisionThatCannotBeRecordedIsNotAnswered() throws Exception {
+        pushImage("teama/app", "v1", Map.of());
+        var settings = ((JdbcMetadataStore) server.server().metadata()).settings();
+        try (var c = DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password());
+                var s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_records RENAME TO audit_records_gone");
+        }
+        var pull = admin.get("/v2/teama/app/manifests/v1");
+        assertThat(pull.statusCode()).isEqualTo(503);
+        assertThat(new String(pull.body(), StandardCharsets.UTF_8)).doesNotContain("audit_records");
+        assertThat(pull.headers().firstValue("Docker-Content-Digest")).isEmpty();
+        try (var c = DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password());
+                var s = c.createStatement()) {
+            s.execute("ALTER TABLE audit_records_gone RENAME TO audit_records");
+        }
+        ok(admin.get("/v2/teama/app/manifests/v1"), 200);
+        assertThat(json(admin.post("/api/v1/audit/verify", null)).path("intact").asBoolean())
+                .as("the writer rechained after the failure")
+                .isTrue();
+    }
+
     @Test
     void theLogSurvivesARestartAndStillVerifies() throws Exception {
         var push = pushImage("teama/app", "v1", Map.of());
