@@ -702,6 +702,36 @@ def push_image(server, repo, tags):
     return manifest
 
 
+def admin_call(server, method, path, body=None):
+    c = http.client.HTTPConnection(HOST, server.port, timeout=600)
+    headers = {"Authorization": server._basic(), "Content-Type": "application/json"}
+    c.request(method, path, body=None if body is None else json.dumps(body).encode(), headers=headers)
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r.status, data
+
+
+def audit_pulls(server, record):
+    """--audit: project bench exists on both servers; only A records allowed pulls in it."""
+    status, body = admin_call(server, "POST", "/api/v1/projects", {"name": "bench"})
+    if status not in (201, 409):
+        raise BenchError("%s: creating project bench: HTTP %d %s" % (server.label, status, body[:300]))
+    status, body = admin_call(server, "PUT", "/api/v1/audit/pulls/bench", {"recordPulls": record})
+    if status != 200 or json.loads(body).get("recordPulls") is not record:
+        raise BenchError("%s: switching pull recording: HTTP %d %s" % (server.label, status, body[:300]))
+
+
+def audit_verify(server):
+    """--audit: how many records each log holds after the run, and whether the chain verifies."""
+    status, body = admin_call(server, "POST", "/api/v1/audit/verify")
+    if status != 200:
+        return "verify HTTP %d" % status
+    doc = json.loads(body)
+    return "%d records, %d checkpoints, %s" % (
+        doc.get("records", 0), doc.get("checkpoints", 0), "intact" if doc.get("intact") else "NOT intact")
+
+
 def setup_server(server, opts, log):
     """Untimed: push the manifest/tag fixtures and the blobs the pull test reads."""
     state = {"errors": {}}
@@ -883,8 +913,18 @@ def fmt(v, unit=None):
 def render(opts, servers, info, results, rss, validation, data_root, fs):
     A, B = servers
     la = A.kind + (" (as A)" if validation else "")
+    lb = B.kind
     out = []
-    out.append("# Gatehouse vs distribution benchmark (data on %s)" % fs["fstype"])
+    if opts.audit:
+        la, lb = "A: pulls audited", "B: pulls not audited"
+        out.append("# Gatehouse audit cost: data-access auditing on (A) vs off (B) (data on %s)" % fs["fstype"])
+        out.append("")
+        out.append("Both servers are Gatehouse with the same build and settings. A records every allowed pull in "
+                   "the tamper-evident audit log (the default: the request waits until its record is in a "
+                   "group-committed, fsynced batch); B has pull recording switched off for project `bench` "
+                   "(`PUT /api/v1/audit/pulls/bench`), so its manifest GETs write nothing. Target: A / B ≥ 0.95.")
+    else:
+        out.append("# Gatehouse vs distribution benchmark (data on %s)" % fs["fstype"])
     out.append("")
     if validation:
         out.append("**VALIDATION RUN: A is a second distribution instance (BENCH_GATEHOUSE_CMD=distribution), "
@@ -895,7 +935,7 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
                "running first in a round over an even number of rounds. Both servers run side by side on loopback for the whole run. "
                "Data of both servers: %s" % (opts.rounds, data_root_line(fs, data_root)))
     out.append("")
-    out.append("| metric | %s | %s | ratio | target | |" % (la, B.kind))
+    out.append("| metric | %s | %s | ratio | target | |" % (la, lb))
     out.append("|---|---:|---:|---:|---|---|")
     ok_all = True
     for key, label, target in METRICS:
@@ -906,7 +946,9 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         va = med(results[A.label][key])
         vb = med(results[B.label][key])
         ratio = paired_ratio(results[A.label][key], results[B.label][key]) if va and vb else None
-        tgt = "≥ %.1f×" % target if target else "—"
+        if opts.audit:
+            target = 0.95 if key in ("manifest", "pull", "tags") else None
+        tgt = ("≥ %.2f×" if opts.audit else "≥ %.1f×") % target if target else "—"
         verdict = ""
         if target and ratio is not None and not validation:
             verdict = "ok" if ratio >= target else "MISS"
@@ -1047,11 +1089,17 @@ def parse_args(argv):
     p.add_argument("--keep-data", action="store_true", help="keep bench/work/<run>/ (logs) and the data dirs")
     p.add_argument("--ready-timeout", type=int, default=120, help="seconds to wait for a server to answer /v2/")
     p.add_argument("--out", default=os.path.join(BENCH_DIR, "results"), help="results directory")
+    p.add_argument("--audit", action="store_true",
+                   help="audit cost instead of the comparison with distribution: two Gatehouse servers, A records "
+                        "every allowed pull in the audit log (the default), B has pull recording off for project "
+                        "bench; metrics default to manifest")
     o = p.parse_args(argv)
     o.rounds = o.rounds or (1 if o.quick else 4)
     o.duration = o.duration or (3 if o.quick else 10)
     o.blobs_per_client = o.blobs_per_client or (1 if o.quick else 3)
     o.pulls_per_client = o.pulls_per_client or (2 if o.quick else 12)
+    if o.audit and not any(a == "--only" or a.startswith("--only=") for a in argv):
+        o.only = "manifest"
     o.only = [m.strip() for m in o.only.split(",") if m.strip()]
     bad = set(o.only) - {m[0] for m in METRICS}
     if bad:
@@ -1073,7 +1121,7 @@ def main(argv):
     def log(msg):
         print("[%6.1fs] %s" % (time.monotonic() - t_start, msg), flush=True)
 
-    for tool in ("wrk", "docker-registry"):
+    for tool in ("wrk",) if opts.audit else ("wrk", "docker-registry"):
         if not shutil.which(tool):
             raise SystemExit("missing %s (bench/run installs it when run as root)" % tool)
 
@@ -1100,7 +1148,8 @@ def main(argv):
         data_base, fs["fstype"], fs["target"], need / (1 << 30)))
     A = Server("A", "distribution" if validation else "gatehouse", workdir, data_base,
                None if validation else gh_cmd)
-    B = Server("B", "distribution", workdir, data_base)
+    B = Server("B", "gatehouse", workdir, data_base, gh_cmd) if opts.audit else Server(
+        "B", "distribution", workdir, data_base)
     servers = [A, B]
     results = {A.label: {}, B.label: {}}
     failed = False
@@ -1111,6 +1160,11 @@ def main(argv):
         for s in servers:
             s.wait_ready(opts.ready_timeout)
             log("%s ready (auth: %s)" % (s.label, s.auth_mode))
+
+        if opts.audit:
+            for s in servers:
+                audit_pulls(s, record=s is A)
+                log("%s: allowed pulls in project bench %s" % (s.label, "recorded" if s is A else "NOT recorded"))
 
         states = {}
         for s in servers:
@@ -1151,8 +1205,15 @@ def main(argv):
                         log("%-8s round %d %s (%s): ERROR %s" % (key, r + 1, s.label, s.kind, e))
                     results[s.label].setdefault(key, []).append(res)
 
+        if opts.audit:
+            info_audit = {s.label: audit_verify(s) for s in servers}
+            for s in servers:
+                log("%s audit log: %s" % (s.label, info_audit[s.label]))
         rss = {s.label: s.peak_rss() for s in servers}
         info = machine_info(servers, data_base, load_start)
+        if opts.audit:
+            info["audit log after the run"] = "; ".join(
+                "%s: %s" % (label, v) for label, v in info_audit.items())
         table, ok = render(opts, servers, info, results, rss, validation, data_base, fs)
         os.makedirs(opts.out, exist_ok=True)
         stem = "%s-%s" % (run_id, re.sub(r"[^\w.-]", "_", fs["fstype"]))

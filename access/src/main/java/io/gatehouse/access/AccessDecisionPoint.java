@@ -129,7 +129,8 @@ public final class AccessDecisionPoint {
                 resource,
                 context.sourceAddress(),
                 context.userAgent(),
-                context.requestId());
+                context.requestId(),
+                context.reference());
         events.emit(new Event.AccessDecided(clock.instant(), request, decision));
     }
 }

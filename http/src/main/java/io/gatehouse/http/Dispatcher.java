@@ -81,7 +81,7 @@ public final class Dispatcher extends Handler.Abstract {
         if (path == null || !path.startsWith(prefix)) {
             return false;
         }
-        var context = new RequestContext(
+        RequestContext context = new RequestContext(
                 clientAddress.resolve(
                         Request.getRemoteAddr(request), request.getHeaders().getValuesList("X-Forwarded-For")),
                 request.getHeaders().get("User-Agent"),
@@ -90,6 +90,11 @@ public final class Dispatcher extends Handler.Abstract {
         try {
             var matched = match(request.getMethod(), path);
             Route route = matched.route;
+            // The audit trail names the digest or tag a manifest or blob request addresses.
+            String reference = matched.params.getOrDefault("reference", matched.params.get("digest"));
+            if (reference != null) {
+                context = context.withReference(reference);
+            }
             request.setAttribute(ROUTE_ATTRIBUTE, route.template());
             Caller caller = authenticate(request.getHeaders().get("Authorization"), context);
             exchange = new Exchange(

@@ -18,6 +18,11 @@ import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.audit.AuditLog;
+import io.gatehouse.audit.AuditRecorder;
+import io.gatehouse.audit.AuditSigningKey;
+import io.gatehouse.audit.AuditVerifier;
+import io.gatehouse.audit.AuditWriter;
 import io.gatehouse.audit.anomaly.AnomalyDetector;
 import io.gatehouse.audit.anomaly.AnomalyRule;
 import io.gatehouse.audit.anomaly.AuthenticationFailureRule;
@@ -48,6 +53,7 @@ import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
 import io.gatehouse.http.TrafficMetrics;
 import io.gatehouse.http.admin.AdminHandler;
+import io.gatehouse.http.admin.AuditHandler;
 import io.gatehouse.http.admin.OpenApiHandler;
 import io.gatehouse.http.admin.PolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
@@ -119,6 +125,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final List<Dispatcher> dispatchers;
     private final Webhooks webhooks;
     private final WebhookSender webhookSender;
+    private final AuditWriter auditWriter;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Clock.systemUTC());
@@ -136,7 +143,26 @@ public final class GatehouseServer implements AutoCloseable {
 
         this.blobs = new InstrumentedBlobStore(blobStore(config, dataDir), registry);
         this.metadata = JdbcMetadataStore.open(databaseSettings(config, dataDir));
+        AuditSigningKey auditKey;
         try {
+            auditKey = AuditSigningKey.loadOrCreate(auditKeyFile(config, dataDir));
+            this.auditWriter = new AuditWriter(metadata.audit(), auditKey, auditSettings(config.audit()), clock);
+        } catch (RuntimeException e) {
+            metadata.close();
+            throw e;
+        }
+        try {
+            // The audit log subscribes first and as required: a decision it cannot record fails its request.
+            var auditRecorder = new AuditRecorder(auditWriter::append, metadata.audit(), clock);
+            events.subscribeRequired(auditRecorder);
+            var auditLog = new AuditLog(
+                    metadata.audit(),
+                    new AuditVerifier(metadata.audit(), auditKey),
+                    auditRecorder,
+                    name -> metadata.access().project(name).isPresent(),
+                    events,
+                    clock);
+            // After the audit log, so an alert is recorded after the event that raised it.
             events.subscribe(new AnomalyDetector(anomalyRules(config.anomaly(), metadata.access()::project), events));
             var hasher = new PasswordHasher();
             var ttl = ConfigValidator.duration("auth.tokenTtl", config.auth().tokenTtl());
@@ -246,6 +272,7 @@ public final class GatehouseServer implements AutoCloseable {
             apiRoutes.addAll(new PolicyHandler(administration).routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
             apiRoutes.addAll(new WebhooksHandler(webhooks).routes());
+            apiRoutes.addAll(new AuditHandler(auditLog).routes());
             apiRoutes.addAll(new SingleSignOnHandler(
                             singleSignOn,
                             new CliSecrets(metadata.singleSignOn(), hasher, clock),
@@ -262,7 +289,8 @@ public final class GatehouseServer implements AutoCloseable {
                             "openapi/signing-keys.json",
                             "openapi/auth.json",
                             "openapi/sso.json",
-                            "openapi/webhooks.json"))
+                            "openapi/webhooks.json",
+                            "openapi/audit.json"))
                     .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
@@ -285,6 +313,7 @@ public final class GatehouseServer implements AutoCloseable {
                     .toMillis());
             jetty.setStopAtShutdown(false);
         } catch (RuntimeException e) {
+            auditWriter.close();
             metadata.close();
             throw e;
         }
@@ -346,6 +375,7 @@ public final class GatehouseServer implements AutoCloseable {
             // Events already handed to webhooks reach the queue before the database closes.
             webhooks.close();
             webhookSender.close();
+            auditWriter.close(); // after the last request: writes what is queued and signs a final checkpoint
             metadata.close();
         }
     }
@@ -468,6 +498,18 @@ public final class GatehouseServer implements AutoCloseable {
         signOn.bindAdminGroup();
         log.info("single sign-on through {}", settings);
         return Optional.of(signOn);
+    }
+
+    private static Path auditKeyFile(GatehouseConfig config, Path dataDir) {
+        String file = config.audit().signingKeyFile();
+        return file.isBlank() ? dataDir.resolve("audit-signing.key") : Path.of(file);
+    }
+
+    private static AuditWriter.Settings auditSettings(GatehouseConfig.Audit audit) {
+        return new AuditWriter.Settings(
+                audit.checkpointEvery(),
+                ConfigValidator.duration("audit.checkpointInterval", audit.checkpointInterval()),
+                ConfigValidator.duration("audit.retention", audit.retention()));
     }
 
     private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {

@@ -2,6 +2,7 @@ package io.gatehouse.server;
 
 import io.gatehouse.access.AdminBootstrap;
 import io.gatehouse.server.cli.AdminCommands;
+import io.gatehouse.server.cli.AuditCommands;
 import io.gatehouse.server.cli.LoginCommands;
 import io.gatehouse.server.cli.PolicyCommands;
 import io.gatehouse.server.cli.WebhookCommands;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
             PolicyCommands.Repository.class,
             PolicyCommands.Group.class,
             WebhookCommands.Webhook.class,
+            AuditCommands.Audit.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,
             CommandLine.HelpCommand.class

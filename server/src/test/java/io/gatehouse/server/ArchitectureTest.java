@@ -40,6 +40,25 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** The audit log consumes events and store interfaces; it knows no HTTP, protocol or store implementation. */
+    @Test
+    void auditKnowsNoHttpNoProtocolNoStoreImplementation() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.gatehouse.audit..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "org.eclipse.jetty..",
+                        "java.sql..",
+                        "org.jdbi..",
+                        "io.gatehouse.http..",
+                        "io.gatehouse.oci..",
+                        "io.gatehouse.storage..",
+                        "io.gatehouse.server..")
+                .check(classes);
+    }
+
     @Test
     void manifestValidationIsFreeOfHttp() {
         noClasses()

@@ -305,7 +305,13 @@ class AuthorizationMatrixTest {
                             (n, project) -> systemAdmin(
                                     "POST", "/api/v1/projects/" + project + "/webhooks", WEBHOOK.apply(n), 201))
                     .cleanup((n, project) ->
-                            systemAdmin("DELETE", "/api/v1/projects/" + project + "/webhooks/hook" + n, null, 204)));
+                            systemAdmin("DELETE", "/api/v1/projects/" + project + "/webhooks/hook" + n, null, 204)),
+            // The audit log is the security team's: only the system admin, even for a project's pull recording.
+            AdminCall.registry("audit records", "GET", "/api/v1/audit/records?limit=1", null, 200),
+            AdminCall.registry("audit verify", "POST", "/api/v1/audit/verify", null, 200),
+            AdminCall.registry("audit pull recording get", "GET", "/api/v1/audit/pulls/teama", null, 200),
+            AdminCall.registry("audit pull recording set", "PUT", "/api/v1/audit/pulls/teama", n -> """
+                    {"recordPulls":true}""", 200));
 
     /**
      * The {@code /api/v1} routes that are not admin calls, so not in {@link #ADMIN_CALLS}; each with why. Only
@@ -424,6 +430,9 @@ class AuthorizationMatrixTest {
                 }
             }
         }
+        // Runs after the cases above (dynamic tests run in stream order).
+        cases.add(DynamicTest.dynamicTest(
+                "every case above is in the audit log with its metadata", AuthorizationMatrixTest::assertAudited));
         return cases.stream();
     }
 
@@ -865,6 +874,8 @@ class AuthorizationMatrixTest {
                         headers);
         };
 
+        expectAudited(r, who, mode, from, where, op, allowed, op == Op.DELETE_MANIFEST ? seeded.toString() : tag);
+
         if (!allowed) {
             assertRefused(r, who, mode, head(op), repo);
             if (mode == Mode.BASIC && r.statusCode() == 403 && !head(op)) {
@@ -1069,6 +1080,95 @@ class AuthorizationMatrixTest {
 
     static String reason(HttpResponse<byte[]> r) {
         return json(r).path("errors").path(0).path("message").asText();
+    }
+
+    // ============================================================================== the audit trail (issue 4)
+
+    /** What one registry case must have left in the audit log (null: not checked). */
+    record Audited(
+            String name,
+            String requestId,
+            String kind,
+            String principal,
+            String authMethod,
+            String source,
+            String action,
+            String repository,
+            String reference,
+            String result) {}
+
+    static final List<Audited> audited = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    static void expectAudited(
+            HttpResponse<byte[]> r, Who who, Mode mode, String from, Where where, Op op, boolean allowed, String ref) {
+        String requestId = r.headers().firstValue("X-Request-Id").orElseThrow();
+        String name = who.label + " × " + op.label + " × " + where.label + " (" + mode + ")";
+        if (DEAD.contains(who)) { // refused before any decision: a refused credential
+            audited.add(new Audited(
+                    name, requestId, "authentication", who.login, null, from, "login", null, null, "denied"));
+            return;
+        }
+        char right = allowed && op == Op.HEAD_BLOB && !may(who, where, 'r') ? 'w' : op.right;
+        String reference = switch (op) {
+            case PULL_MANIFEST, HEAD_MANIFEST -> "v1";
+            case PULL_BLOB, HEAD_BLOB -> images.get(where).layer().toString();
+            case REFERRERS -> images.get(where).manifest().toString();
+            case DELETE_MANIFEST, DELETE_TAG -> ref;
+            case PUSH -> allowed ? ref : null; // refused at the upload's start, which names no tag
+            case LIST_TAGS, MOUNT -> null;
+        };
+        audited.add(new Audited(
+                name,
+                requestId,
+                "access",
+                who == Who.ANONYMOUS ? "anonymous" : who.login,
+                who == Who.ANONYMOUS ? null : mode == Mode.TOKEN ? "bearer" : "basic",
+                from,
+                right == 'r' ? "pull" : right == 'w' ? "push" : "delete",
+                where.repo,
+                reference,
+                allowed ? "allowed" : "denied"));
+    }
+
+    /** One pass over the audit log (as {@code gatehouse audit query} pages it) finds every case's record. */
+    static void assertAudited() {
+        Map<String, List<com.fasterxml.jackson.databind.JsonNode>> byRequest = new HashMap<>();
+        String cursor = "0";
+        while (cursor != null) {
+            var page = asSystemAdmin().send("GET", "/api/v1/audit/records?limit=1000&cursor=" + cursor, null, inside());
+            ok(page, 200);
+            json(page)
+                    .path("records")
+                    .forEach(record -> byRequest
+                            .computeIfAbsent(record.path("requestId").asText(), k -> new ArrayList<>())
+                            .add(record));
+            cursor = json(page).path("next").isTextual()
+                    ? json(page).path("next").asText()
+                    : null;
+        }
+        List<String> missing = new ArrayList<>();
+        synchronized (audited) {
+            assertThat(audited).as("cases ran").hasSizeGreaterThan(100);
+            for (Audited a : audited) {
+                var records = byRequest.getOrDefault(a.requestId(), List.of());
+                if (records.stream().noneMatch(record -> matches(a, record))) {
+                    missing.add(a + " — found " + records);
+                }
+            }
+        }
+        assertThat(missing).as("cases without their audit record").isEmpty();
+    }
+
+    static boolean matches(Audited a, com.fasterxml.jackson.databind.JsonNode r) {
+        return a.kind().equals(r.path("kind").asText())
+                && a.principal().equals(r.path("principal").asText())
+                && (a.authMethod() == null
+                        || a.authMethod().equals(r.path("authMethod").asText()))
+                && a.source().equals(r.path("sourceAddress").asText())
+                && a.action().equals(r.path("action").asText())
+                && java.util.Objects.equals(a.repository(), r.path("repository").textValue())
+                && java.util.Objects.equals(a.reference(), r.path("reference").textValue())
+                && a.result().equals(r.path("result").asText());
     }
 
     // ============================================================================== small helpers

@@ -163,6 +163,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void auditSettingsHaveSafeDefaultsAndAreValidated() {
+        var c = ConfigLoader.load(null, Map.of("GATEHOUSE_AUDIT_RETENTION", "90d"), Map.of());
+        assertThat(c.audit().retention()).isEqualTo("90d");
+        assertThat(c.audit().checkpointEvery()).isEqualTo(1000);
+        assertThat(c.audit().checkpointInterval()).isEqualTo("5m");
+        assertThat(c.audit().signingKeyFile()).isEmpty();
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_AUDIT_RETENTION", "a year"), Map.of()))
+                .hasMessageContaining("audit.retention");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_AUDIT_CHECKPOINT_EVERY", "0"), Map.of()))
+                .hasMessageContaining("audit.checkpointEvery: must be positive");
+        assertThatThrownBy(() -> ConfigLoader.load(null, Map.of("GATEHOUSE_AUDIT_CHECKPOINT_INTERVAL", "0s"), Map.of()))
+                .hasMessageContaining("audit.checkpointInterval: must be positive");
+    }
+
+    @Test
     void singleSignOnIsOffByDefaultAndConfiguredUnderAuthOidc() throws Exception {
         assertThat(ConfigLoader.load(null, Map.of(), Map.of()).auth().oidc().enabled())
                 .isFalse();

@@ -1,6 +1,7 @@
 package io.gatehouse.core.store;
 
 import io.gatehouse.core.access.policy.AccessStore;
+import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.model.Descriptor;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.RepositoryName;
@@ -39,6 +40,9 @@ public interface MetadataStore extends AutoCloseable {
 
     /** Webhooks, their persistent delivery queue and delivery log. */
     WebhookStore webhooks();
+
+    /** The tamper-evident audit log: chained records, signed checkpoints, per-project pull recording. */
+    AuditStore audit();
 
     /** True if the database answers. */
     boolean isHealthy();

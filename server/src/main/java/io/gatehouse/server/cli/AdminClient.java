@@ -91,13 +91,8 @@ public final class AdminClient {
     /** Sends the request as the configured caller and prints the answer; returns the process exit code. */
     int call(String method, String path, Map<String, Object> body, Function<JsonNode, String> human)
             throws IOException, InterruptedException {
-        Optional<String> authorization = credentials().map(AdminClient::basic);
-        if (authorization.isEmpty() && token != null && !token.isEmpty()) {
-            authorization = Optional.of("Bearer " + token);
-        }
+        Optional<String> authorization = authorization();
         if (authorization.isEmpty()) {
-            err().println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD (or GATEHOUSE_TOKEN), or run"
-                    + " gatehouse login --server " + server());
             return 2;
         }
         Optional<Answer> answer = send(authorization.get(), method, path, body);
@@ -105,6 +100,24 @@ public final class AdminClient {
             return 1;
         }
         return print(answer.get(), human);
+    }
+
+    /** The Authorization header for the configured caller; empty (after saying how to log in) if none. */
+    Optional<String> authorization() throws IOException {
+        Optional<String> authorization = credentials().map(AdminClient::basic);
+        if (authorization.isEmpty() && token != null && !token.isEmpty()) {
+            authorization = Optional.of("Bearer " + token);
+        }
+        if (authorization.isEmpty()) {
+            err().println("gatehouse: set GATEHOUSE_USERNAME and GATEHOUSE_PASSWORD (or GATEHOUSE_TOKEN), or run"
+                    + " gatehouse login --server " + server());
+        }
+        return authorization;
+    }
+
+    /** Sends one request with an Authorization header from {@link #authorization()}, for commands that page. */
+    Optional<Answer> send(String authorization, String method, String path) throws IOException, InterruptedException {
+        return send(authorization, method, path, null);
     }
 
     /** Prints an answer: the JSON or the human line on success, the server's message on failure. */

@@ -67,6 +67,13 @@ public final class ConfigValidator {
                 webhooks.maxAttempts() >= 1 && webhooks.maxAttempts() <= 100,
                 "webhooks.maxAttempts",
                 "must be between 1 and 100");
+        require(c.audit().checkpointEvery() > 0, "audit.checkpointEvery", "must be positive");
+        require(
+                duration("audit.checkpointInterval", c.audit().checkpointInterval())
+                        .isPositive(),
+                "audit.checkpointInterval",
+                "must be positive");
+        require(duration("audit.retention", c.audit().retention()).isPositive(), "audit.retention", "must be positive");
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {

@@ -14,7 +14,8 @@ public record GatehouseConfig(
         Limits limits,
         Federation federation,
         Webhooks webhooks,
-        Anomaly anomaly) {
+        Anomaly anomaly,
+        Audit audit) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -31,7 +32,8 @@ public record GatehouseConfig(
                 new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024),
                 new Federation("60s", "5m", "5s"),
                 new Webhooks(false, false, "10s", "5s", "10s", "1h", 10, "24h"),
-                Anomaly.defaults());
+                Anomaly.defaults(),
+                new Audit("", 1000, "5m", "365d"));
     }
 
     /**
@@ -241,4 +243,16 @@ public record GatehouseConfig(
 
     /** Deletions within {@code window} that alert, by one principal and in one project; 0: off. */
     public record MassDeletion(boolean enabled, int perPrincipal, int perProject, String window) {}
+
+    /**
+     * The tamper-evident audit log.
+     *
+     * @param signingKeyFile the Ed25519 key that signs checkpoints, created on first start; empty:
+     *     {@code <dataDir>/audit-signing.key}. Keep it off the database host; share it between the nodes of a
+     *     cluster
+     * @param checkpointEvery sign a checkpoint after this many records...
+     * @param checkpointInterval ...or after this long with new records, whichever comes first
+     * @param retention records older than this are deleted (a signed checkpoint anchors what remains)
+     */
+    public record Audit(String signingKeyFile, int checkpointEvery, String checkpointInterval, String retention) {}
 }

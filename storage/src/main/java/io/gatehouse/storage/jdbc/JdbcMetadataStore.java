@@ -3,6 +3,7 @@ package io.gatehouse.storage.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.gatehouse.core.access.policy.AccessStore;
+import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.SingleSignOnStore;
@@ -83,6 +84,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final AccessStore access;
     private final SingleSignOnStore singleSignOn;
     private final WebhookStore webhooks;
+    private final AuditStore audit;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -106,6 +108,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.access = new JdbcAccessStore(database, clock);
         this.singleSignOn = new JdbcSingleSignOn(database);
         this.webhooks = new JdbcWebhooks(database);
+        this.audit = new JdbcAuditStore(database);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -298,6 +301,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public WebhookStore webhooks() {
         return webhooks;
+    }
+
+    @Override
+    public AuditStore audit() {
+        return audit;
     }
 
     @Override

@@ -50,8 +50,8 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .mapTo(Long.class)
                         .one());
         // eight tables, nine for access control (V5: robot_federations), two for single sign-on (V4), three
-        // for webhooks (V7), and Flyway's history
-        assertThat(tables).isEqualTo(23);
+        // for webhooks (V7), for the audit log (V6), and Flyway's history
+        assertThat(tables).isEqualTo(26);
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */
@@ -67,6 +67,7 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .bind("schema", schema.schema())
                         .map((rs, ctx) -> rs.getString("col") + "=" + rs.getString("coll"))
                         .list());
-        assertThat(collations).hasSize(18).allSatisfy(c -> assertThat(c).endsWith("=C"));
+        // 18, and audit_records.repository (V6)
+        assertThat(collations).hasSize(19).allSatisfy(c -> assertThat(c).endsWith("=C"));
     }
 }

@@ -113,7 +113,10 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "repository_labels",
                                             "webhook_attempts",
                                             "webhook_deliveries",
-                                            "webhooks")
+                                            "webhooks",
+                                            "audit_records",
+                                            "audit_checkpoints",
+                                            "audit_pull_exemptions")
                                     .map(t -> schema + "." + t)
                                     .toList())
                     + " CASCADE");
