@@ -40,7 +40,7 @@ class GatehouseKeylessCiIT {
         work = dir;
         issuer = new MockOAuth2Server();
         issuer.start();
-        server = TestServer.start(dir.resolve("data"));
+        server = TestServer.start(dir.resolve("data"), java.util.Map.of("federation.allowLoopbackIssuers", "true"));
         skopeo = Skopeo.create(dir.resolve("skopeo-home"));
         var admin = new AccessAdministration(
                 server.server().metadata().users(),

@@ -409,7 +409,8 @@ public final class GatehouseServer implements AutoCloseable {
             GatehouseConfig.Federation settings, MetadataStore metadata, Clock clock) {
         var keys = new IssuerKeys(
                 ConfigValidator.duration("federation.keyCacheTtl", settings.keyCacheTtl()),
-                ConfigValidator.duration("federation.fetchTimeout", settings.fetchTimeout()));
+                ConfigValidator.duration("federation.fetchTimeout", settings.fetchTimeout()),
+                settings.allowLoopbackIssuers());
         var verifier = new FederatedTokenVerifier(
                 keys::of, ConfigValidator.duration("federation.clockSkew", settings.clockSkew()), clock);
         // A revoked or expired robot has no binding to log in with: 401, like a dead secret.

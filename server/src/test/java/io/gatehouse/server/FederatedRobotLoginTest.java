@@ -55,7 +55,8 @@ class FederatedRobotLoginTest {
         ciIssuer.start();
         otherIssuer = new MockOAuth2Server();
         otherIssuer.start();
-        server = TestServer.start(dataDir);
+        // The mock issuers run on this machine, which a production server refuses to fetch keys from.
+        server = TestServer.start(dataDir, java.util.Map.of("federation.allowLoopbackIssuers", "true"));
         admin = RegistryHttp.asAdmin(server);
         assertThat(admin.post("/api/v1/projects", body(Map.of("name", "teama"))).statusCode())
                 .isEqualTo(201);
@@ -268,6 +269,35 @@ class FederatedRobotLoginTest {
         assertRefused(registryToken("robot$teama+revoked", token));
         assertThat(push(basic("robot$teama+revoked", token), "after revocation"))
                 .isEqualTo(401);
+    }
+
+    /**
+     * Review finding: issuers on this machine were fetched in production too, so a project admin could make
+     * the server probe its loopback services. By default a loopback issuer's keys are never fetched.
+     */
+    @Test
+    void aServerWithDefaultSettingsRefusesIssuersOnItsOwnLoopback(@TempDir Path otherData) throws Exception {
+        try (var strict = TestServer.start(otherData)) {
+            var strictAdmin = RegistryHttp.asAdmin(strict);
+            assertThat(strictAdmin
+                            .post("/api/v1/projects", body(Map.of("name", "teama")))
+                            .statusCode())
+                    .isEqualTo(201);
+            var robot = strictAdmin.post(
+                    "/api/v1/projects/teama/robots",
+                    body(Map.of(
+                            "name",
+                            "ci",
+                            "actions",
+                            List.of("push"),
+                            "federation",
+                            Map.of("issuer", issuer(), "audience", "gatehouse", "claims", CI_CLAIMS))));
+            assertThat(robot.statusCode()).isEqualTo(201);
+            var login = RegistryHttp.anonymous(strict)
+                    .withAuthorization(RegistryHttp.basic(ROBOT, ciToken()))
+                    .get("/token?service=gatehouse&scope=repository:teama/app:push");
+            assertRefused(login);
+        }
     }
 
     @Test

@@ -13,7 +13,9 @@ import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
 import io.gatehouse.core.access.policy.RobotFederation;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
@@ -34,22 +36,29 @@ public final class IssuerKeys {
 
     private final ResourceRetriever http;
     private final Duration keyCacheTtl;
+    private final boolean allowLoopback;
     private final Cache<String, JWKSource<SecurityContext>> byIssuer;
 
     /**
      * @param keyCacheTtl how long a fetched key set is used before it is fetched again
      * @param fetchTimeout connect and read timeout for discovery documents and key sets
      */
-    public IssuerKeys(Duration keyCacheTtl, Duration fetchTimeout) {
+    public IssuerKeys(Duration keyCacheTtl, Duration fetchTimeout, boolean allowLoopback) {
         this(
                 new DefaultResourceRetriever(
                         (int) fetchTimeout.toMillis(), (int) fetchTimeout.toMillis(), MAX_DOCUMENT_BYTES, true),
-                keyCacheTtl);
+                keyCacheTtl,
+                allowLoopback);
     }
 
-    IssuerKeys(ResourceRetriever http, Duration keyCacheTtl) {
+    /**
+     * @param allowLoopback fetch from issuers on this machine (tests, development); otherwise a project admin
+     *     could make the server probe its own loopback services through a robot's issuer URL
+     */
+    IssuerKeys(ResourceRetriever http, Duration keyCacheTtl, boolean allowLoopback) {
         this.http = Objects.requireNonNull(http, "http");
         this.keyCacheTtl = Objects.requireNonNull(keyCacheTtl, "keyCacheTtl");
+        this.allowLoopback = allowLoopback;
         this.byIssuer = Caffeine.newBuilder()
                 .maximumSize(1_000)
                 .expireAfterWrite(DISCOVERY_TTL)
@@ -80,6 +89,7 @@ public final class IssuerKeys {
 
     private JWKSource<SecurityContext> discover(String issuer) throws KeySourceException {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        refuseLocal(URI.create(base));
         try {
             String body = http.retrieveResource(URI.create(base + "/.well-known/openid-configuration")
                             .toURL())
@@ -97,11 +107,34 @@ public final class IssuerKeys {
                 // The key set must be as trustworthy as the issuer.
                 throw new KeySourceException("the jwks_uri of " + issuer + " is not an https URL");
             }
+            refuseLocal(jwks);
             return JWKSourceBuilder.<SecurityContext>create(jwks.toURL(), http)
                     .cache(keyCacheTtl.toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
                     .build();
         } catch (IOException | ParseException | IllegalArgumentException e) {
             throw new KeySourceException("cannot read the discovery document of " + issuer + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Link-local (cloud metadata) addresses are never fetched from; loopback only when allowed. A host that does
+     * not resolve is left to the fetch, which fails on its own.
+     */
+    private void refuseLocal(URI uri) throws KeySourceException {
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(uri.getHost());
+        } catch (UnknownHostException e) {
+            return;
+        }
+        for (InetAddress address : addresses) {
+            if (address.isLinkLocalAddress() || address.isAnyLocalAddress()) {
+                throw new KeySourceException(uri.getHost() + " is a link-local address; issuers there are refused");
+            }
+            if (address.isLoopbackAddress() && !allowLoopback) {
+                throw new KeySourceException(
+                        uri.getHost() + " is this machine; loopback issuers need federation.allowLoopbackIssuers");
+            }
         }
     }
 }

@@ -75,7 +75,7 @@ class IssuerKeysTest {
     }
 
     static FederatedTokenVerifier verifier(Documents documents) {
-        var keys = new IssuerKeys(documents, Duration.ofMinutes(5));
+        var keys = new IssuerKeys(documents, Duration.ofMinutes(5), true);
         return new FederatedTokenVerifier(keys::of, Duration.ofSeconds(30), Clock.systemUTC());
     }
 

@@ -30,7 +30,7 @@ public record GatehouseConfig(
                         Protection.defaults(),
                         new Oidc("", "", "", "", "preferred_username", "groups", "", "profile,email", "10m")),
                 new Limits(4 * 1024 * 1024, 64L * 1024 * 1024 * 1024),
-                new Federation("60s", "5m", "5s"),
+                new Federation("60s", "5m", "5s", false),
                 new Webhooks(false, false, "10s", "5s", "10s", "1h", 10, "24h"),
                 Anomaly.defaults(),
                 new Audit("", 1000, "5m", "365d"));
@@ -165,8 +165,9 @@ public record GatehouseConfig(
      * @param keyCacheTtl how long an issuer's signing keys are used before they are fetched again (an unknown
      *     key id triggers an earlier, rate-limited refetch)
      * @param fetchTimeout connect and read timeout for issuers' discovery documents and key sets
+     * @param allowLoopbackIssuers fetch keys from issuers on this machine (tests, development only)
      */
-    public record Federation(String clockSkew, String keyCacheTtl, String fetchTimeout) {}
+    public record Federation(String clockSkew, String keyCacheTtl, String fetchTimeout, boolean allowLoopbackIssuers) {}
 
     /**
      * Webhook delivery. Receivers are refused on link-local and cloud metadata addresses always; loopback and
