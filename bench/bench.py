@@ -920,8 +920,8 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         out.append("# Gatehouse audit cost: data-access auditing on (A) vs off (B) (data on %s)" % fs["fstype"])
         out.append("")
         out.append("Both servers are Gatehouse with the same build and settings. A records every allowed pull in "
-                   "the tamper-evident audit log (the default: the request waits until its record is in a "
-                   "group-committed, fsynced batch); B has pull recording switched off for project `bench` "
+                   "the tamper-evident audit log (the default: the request waits until its record is fsynced in "
+                   "the node's audit journal, chained into the database behind it); B has pull recording switched off for project `bench` "
                    "(`PUT /api/v1/audit/pulls/bench`), so its manifest GETs write nothing. Target: A / B ≥ 0.95.")
     else:
         out.append("# Gatehouse vs distribution benchmark (data on %s)" % fs["fstype"])

@@ -42,3 +42,11 @@ CREATE TABLE audit_pull_exemptions (
   project  VARCHAR(255) ${name_order} NOT NULL,
   CONSTRAINT audit_pull_exemptions_pk PRIMARY KEY (project)
 );
+
+-- How far each node's local audit journal (io.gatehouse.audit.AuditJournal) has been chained into
+-- audit_records: updated in the same transaction as the records, so a restarted node replays the rest.
+CREATE TABLE audit_journal_positions (
+  node      VARCHAR(64) NOT NULL,
+  position  BIGINT NOT NULL,
+  CONSTRAINT audit_journal_positions_pk PRIMARY KEY (node)
+);

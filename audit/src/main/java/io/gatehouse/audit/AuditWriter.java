@@ -47,7 +47,18 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
-    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done) {}
+    /** A request to the writer thread: an entry to append, or (no entry) a checkpoint or a journal drain. */
+    private record Pending(AuditEntry entry, CompletableFuture<AuditRecord> done, boolean checkpoint) {
+        Pending(AuditEntry entry, CompletableFuture<AuditRecord> done) {
+            this(entry, done, entry == null);
+        }
+    }
+
+    /** How long journaled entries may wait before they are chained into the database. */
+    static final Duration DRAIN_INTERVAL = Duration.ofMillis(250);
+
+    /** Entries chained per database transaction when draining the journal. */
+    static final int DRAIN_BATCH = 5000;
 
     private final AuditStore store;
     private final AuditSigningKey key;
@@ -55,7 +66,10 @@ public final class AuditWriter implements AutoCloseable {
     private final Clock clock;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final AuditJournal journal; // null: each append waits for its own database commit
     private volatile boolean closing;
+    private long drained; // journal position chained into the database
+    private volatile RuntimeException drainFailure; // the last drain failed: refuse new entries until one succeeds
 
     private long headSequence;
     private String headHash;
@@ -64,6 +78,17 @@ public final class AuditWriter implements AutoCloseable {
     private Instant nextRetention;
 
     public AuditWriter(AuditStore store, AuditSigningKey key, Settings settings, Clock clock) {
+        this(store, key, settings, clock, null);
+    }
+
+    /**
+     * With a journal: {@link #record} returns once the entry is fsynced in this node's journal, and the writer
+     * thread chains journaled entries into the database in large batches behind it (replaying, on start, what
+     * the database does not hold yet).
+     */
+    public AuditWriter(AuditStore store, AuditSigningKey key, Settings settings, Clock clock, AuditJournal journal) {
+        this.journal = journal;
+        this.drained = journal == null ? 0 : store.journalPosition(journal.node());
         this.store = store;
         this.key = key;
         this.settings = settings;
@@ -91,6 +116,44 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Records the entry durably and returns: into the journal when there is one (chained into the database
+     * shortly after), else as {@link #append}.
+     */
+    public void record(AuditEntry entry) {
+        if (closing) {
+            throw new Unavailable("the audit log is closed", null);
+        }
+        if (journal == null) {
+            append(entry);
+            return;
+        }
+        if (drainFailure != null) {
+            // The journal only buffers while the database takes its entries: once chaining failed, a request
+            // first has the writer try again, and fails (503) instead of piling up behind a broken database.
+            try {
+                awaitChained();
+            } catch (Unavailable e) {
+                throw new Unavailable("the audit log cannot be written", e);
+            }
+        }
+        journal.append(entry);
+    }
+
+    /** Returns once everything recorded before the call is chained into the database (a no-op without journal). */
+    public void awaitChained() {
+        if (journal == null || closing) {
+            return;
+        }
+        var done = new CompletableFuture<AuditRecord>();
+        queue.add(new Pending(null, done, false));
+        try {
+            done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Unavailable u ? u : new Unavailable("audit log unavailable", e.getCause());
+        }
+    }
+
     /** Signs a checkpoint at the head now, if it moved since the last one (also for tests and shutdown). */
     public void checkpointNow() {
         var done = new CompletableFuture<AuditRecord>();
@@ -102,13 +165,18 @@ public final class AuditWriter implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (!closing || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(timeUntilCheckpoint().toMillis(), TimeUnit.MILLISECONDS);
+                Duration wait = timeUntilCheckpoint();
+                if (journal != null && journal.durableEnd() > drained && wait.compareTo(DRAIN_INTERVAL) > 0) {
+                    wait = DRAIN_INTERVAL;
+                }
+                Pending first = queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     batch.add(first);
                     queue.drainTo(batch, MAX_BATCH - 1);
                     write(batch);
                 }
-                housekeeping(batch.stream().anyMatch(p -> p.entry() == null));
+                drainJournal();
+                housekeeping(batch.stream().anyMatch(Pending::checkpoint));
                 batch.stream()
                         .filter(p -> p.entry() == null)
                         .forEach(p -> p.done().complete(null));
@@ -164,6 +232,56 @@ public final class AuditWriter implements AutoCloseable {
                 entries.get(i).done().complete(records.get(i));
             }
             return;
+        }
+    }
+
+    /** Chains what the journal holds past {@link #drained} into the database, a large batch per transaction. */
+    private void drainJournal() {
+        if (journal == null) {
+            return;
+        }
+        try {
+            drainJournalOnce();
+            drainFailure = null;
+        } catch (RuntimeException e) {
+            drainFailure = e;
+            throw e;
+        }
+    }
+
+    private void drainJournalOnce() {
+        while (journal.durableEnd() > drained) {
+            AuditJournal.Read read = journal.read(drained, DRAIN_BATCH);
+            if (read.end() == drained) {
+                break;
+            }
+            for (int attempt = 1; ; attempt++) {
+                List<AuditRecord> records = new ArrayList<>(read.entries().size());
+                long sequence = headSequence;
+                String previous = headHash;
+                for (AuditEntry e : read.entries()) {
+                    AuditRecord r = AuditChain.next(++sequence, previous, e);
+                    records.add(r);
+                    previous = r.hash();
+                }
+                try {
+                    store.append(records, journal.node(), read.end());
+                } catch (AuditStore.SequenceTaken e) {
+                    if (attempt >= 10) {
+                        throw new Unavailable("audit log head keeps moving", e);
+                    }
+                    readHead();
+                    continue;
+                } catch (RuntimeException e) {
+                    readHeadQuietly();
+                    throw e;
+                }
+                headSequence = sequence;
+                headHash = previous;
+                drained = read.end();
+                break;
+            }
+            journal.release(drained);
         }
     }
 
@@ -238,6 +356,9 @@ public final class AuditWriter implements AutoCloseable {
             thread.join(Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (journal != null) {
+            journal.close();
         }
     }
 }

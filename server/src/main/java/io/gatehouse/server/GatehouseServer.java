@@ -18,11 +18,13 @@ import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.audit.AuditJournal;
 import io.gatehouse.audit.AuditLog;
 import io.gatehouse.audit.AuditRecorder;
 import io.gatehouse.audit.AuditSigningKey;
 import io.gatehouse.audit.AuditVerifier;
 import io.gatehouse.audit.AuditWriter;
+import io.gatehouse.audit.ChainedAuditStore;
 import io.gatehouse.audit.anomaly.AnomalyDetector;
 import io.gatehouse.audit.anomaly.AnomalyRule;
 import io.gatehouse.audit.anomaly.AuthenticationFailureRule;
@@ -146,18 +148,25 @@ public final class GatehouseServer implements AutoCloseable {
         AuditSigningKey auditKey;
         try {
             auditKey = AuditSigningKey.loadOrCreate(auditKeyFile(config, dataDir));
-            this.auditWriter = new AuditWriter(metadata.audit(), auditKey, auditSettings(config.audit()), clock);
+            // Requests wait for an fsynced append to this node's journal; the writer chains it into the database.
+            this.auditWriter = new AuditWriter(
+                    metadata.audit(),
+                    auditKey,
+                    auditSettings(config.audit()),
+                    clock,
+                    AuditJournal.open(dataDir.resolve("audit-journal")));
         } catch (RuntimeException e) {
             metadata.close();
             throw e;
         }
         try {
             // The audit log subscribes first and as required: a decision it cannot record fails its request.
-            var auditRecorder = new AuditRecorder(auditWriter::append, metadata.audit(), clock);
+            var auditRecorder = new AuditRecorder(auditWriter::record, metadata.audit(), clock);
             events.subscribeRequired(auditRecorder);
+            var chained = new ChainedAuditStore(metadata.audit(), auditWriter);
             var auditLog = new AuditLog(
-                    metadata.audit(),
-                    new AuditVerifier(metadata.audit(), auditKey),
+                    chained,
+                    new AuditVerifier(chained, auditKey),
                     auditRecorder,
                     name -> metadata.access().project(name).isPresent(),
                     events,

@@ -17,6 +17,19 @@ public interface AuditStore {
      */
     void append(List<AuditRecord> records);
 
+    /**
+     * Like {@link #append(List)}, and in the same transaction records that {@code node}'s audit journal has been
+     * chained up to {@code position}, so a restarted node replays exactly the entries after it.
+     */
+    default void append(List<AuditRecord> records, String node, long position) {
+        throw new UnsupportedOperationException("this audit store keeps no journal positions");
+    }
+
+    /** How far {@code node}'s audit journal has been chained into the log (0: not at all). */
+    default long journalPosition(String node) {
+        return 0;
+    }
+
     /** The last record, if any. */
     Optional<AuditRecord> last();
 

@@ -30,11 +30,41 @@ final class JdbcAuditStore implements AuditStore {
 
     @Override
     public void append(List<AuditRecord> records) {
-        if (records.isEmpty()) {
+        append(records, null, 0);
+    }
+
+    @Override
+    public long journalPosition(String node) {
+        return db.read(h -> h.createQuery("SELECT position FROM audit_journal_positions WHERE node = :node")
+                .bind("node", node)
+                .mapTo(Long.class)
+                .findOne()
+                .orElse(0L));
+    }
+
+    @Override
+    public void append(List<AuditRecord> records, String node, long position) {
+        if (records.isEmpty() && node == null) {
             return;
         }
-        long first = records.getFirst().sequence();
+        long first = records.isEmpty() ? 0 : records.getFirst().sequence();
         db.write(h -> {
+            if (node != null) {
+                int updated = h.createUpdate(
+                                "UPDATE audit_journal_positions SET position = :position WHERE node = :node")
+                        .bind("position", position)
+                        .bind("node", node)
+                        .execute();
+                if (updated == 0) {
+                    h.createUpdate("INSERT INTO audit_journal_positions (node, position) VALUES (:node, :position)")
+                            .bind("node", node)
+                            .bind("position", position)
+                            .execute();
+                }
+                if (records.isEmpty()) {
+                    return null;
+                }
+            }
             // A concurrent writer's rows are visible once committed; a clash on the key is retried by
             // Database.write, and the retry lands here.
             long last = h.createQuery("SELECT COALESCE(MAX(sequence), 0) FROM audit_records")

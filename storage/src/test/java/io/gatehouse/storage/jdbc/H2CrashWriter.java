@@ -1,5 +1,9 @@
 package io.gatehouse.storage.jdbc;
 
+import io.gatehouse.audit.AuditJournal;
+import io.gatehouse.audit.AuditSigningKey;
+import io.gatehouse.audit.AuditWriter;
+import io.gatehouse.core.audit.AuditEntry;
 import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.model.MediaTypes;
 import io.gatehouse.core.model.RepositoryName;
@@ -8,6 +12,8 @@ import io.gatehouse.core.store.ManifestRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +39,7 @@ public final class H2CrashWriter {
         switch (args[0]) {
             case "store" -> store(dataDir);
             case "plain" -> plain(dataDir);
+            case "audit" -> audit(dataDir);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -45,6 +52,26 @@ public final class H2CrashWriter {
             store.manifests().put(manifest(n), Optional.of(tag(n)));
             System.out.println("ack " + n);
         }
+    }
+
+    /** Records audit entries through the journal, as the server does; acked when the request could be answered. */
+    private static void audit(Path dataDir) {
+        var store = JdbcMetadataStore.open(DatabaseSettings.h2(dataDir)); // never closed: the process is killed
+        var writer = auditWriter(store, dataDir);
+        System.out.println("open");
+        for (int n = 0; n < 1_000_000; n++) {
+            writer.record(AuditStoreContract.entry(n, AuditEntry.ALLOWED));
+            System.out.println("ack " + n);
+        }
+    }
+
+    static AuditWriter auditWriter(JdbcMetadataStore store, Path dataDir) {
+        return new AuditWriter(
+                store.audit(),
+                AuditSigningKey.loadOrCreate(dataDir.resolve("audit-signing.key")),
+                new AuditWriter.Settings(500, Duration.ofHours(1), Duration.ofDays(365 * 100)),
+                Clock.systemUTC(),
+                AuditJournal.open(dataDir.resolve("audit-journal")));
     }
 
     private static void plain(Path dataDir) throws Exception {

@@ -1,0 +1,449 @@
+package io.gatehouse.audit;
+
+import io.gatehouse.core.audit.AuditEntry;
+import io.gatehouse.core.error.Unavailable;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+/**
+ * This node's append-only journal of audit entries: the point a request waits for. {@link #append} writes the
+ * entry and returns once it is fsynced: one journal thread writes everything queued in one write and one fsync
+ * (group sync: entries appended while a sync runs share the next one). The {@link AuditWriter} later chains journaled entries into the database in
+ * large batches and stores, in the same transaction, the journal position it reached; on start it continues from
+ * that position, so an entry acknowledged before a crash reaches the chain afterwards.
+ *
+ * <p>Positions are logical byte offsets that only grow. The journal is a series of segment files
+ * {@code journal-<first position>.log}; a new one starts past {@value #SEGMENT_BYTES} bytes and segments wholly
+ * before the stored position are deleted. Each entry is framed as length, CRC32C, payload; a torn tail (a write
+ * the crash interrupted, never acknowledged) is cut off on open.
+ */
+public final class AuditJournal implements AutoCloseable {
+    static final long SEGMENT_BYTES = 16L << 20;
+    private static final String PREFIX = "journal-";
+    private static final String SUFFIX = ".log";
+
+    /** Entries read from the journal and the position after the last of them. */
+    public record Read(List<AuditEntry> entries, long end) {}
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final String node;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TreeMap<Long, Path> segments = new TreeMap<>();
+    private FileChannel current;
+    private long currentBase;
+    private long written; // logical end of what was written
+    private long durable; // logical end of what a finished sync covers
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private AuditJournal(Path dir, long segmentBytes) throws IOException {
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+        Files.createDirectories(dir);
+        Path nodeFile = dir.resolve("node-id");
+        if (!Files.exists(nodeFile)) {
+            Path tmp = dir.resolve("node-id.tmp");
+            try (var ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8)));
+                ch.force(true);
+            }
+            Files.move(tmp, nodeFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            syncDir();
+        }
+        this.node = Files.readString(nodeFile, StandardCharsets.UTF_8).trim();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(p -> {
+                String name = p.getFileName().toString();
+                if (name.startsWith(PREFIX) && name.endsWith(SUFFIX)) {
+                    segments.put(Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length())), p);
+                }
+            });
+        }
+        if (segments.isEmpty()) {
+            openSegment(0);
+        } else {
+            currentBase = segments.lastKey();
+            current = FileChannel.open(
+                    segments.lastEntry().getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long valid = scanValidEnd(current);
+            if (valid < current.size()) {
+                current.truncate(valid); // a torn write the crash interrupted: it was never acknowledged
+                current.force(true);
+            }
+            current.position(valid);
+            written = currentBase + valid;
+        }
+        durable = written;
+        thread = Thread.ofPlatform().name("gatehouse-audit-journal").daemon().start(this::run);
+    }
+
+    /** Opens (creating) the journal in {@code dir}. */
+    public static AuditJournal open(Path dir) {
+        return open(dir, SEGMENT_BYTES);
+    }
+
+    static AuditJournal open(Path dir, long segmentBytes) {
+        try {
+            return new AuditJournal(dir, segmentBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the audit journal in " + dir, e);
+        }
+    }
+
+    /** This node's identity, stored with the journal (the database keeps one position per node). */
+    public String node() {
+        return node;
+    }
+
+    /** Appends the entry and returns once it is on disk. */
+    public void append(AuditEntry entry) {
+        var pending = new Pending(frame(entry), new CompletableFuture<>());
+        if (closed) {
+            throw new Unavailable("the audit journal is closed", null);
+        }
+        queue.add(pending);
+        try {
+            pending.done().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Unavailable u ? u : new Unavailable("audit journal failed", e.getCause());
+        }
+    }
+
+    private record Pending(byte[] frame, CompletableFuture<Void> done) {}
+
+    /** The journal thread: writes everything queued in one write and one fsync, then releases its callers. */
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 4096);
+                writeAndSync(batch);
+                batch.forEach(p -> p.done().complete(null));
+            } catch (InterruptedException e) {
+                // closing: the loop drains what is queued
+            } catch (IOException | RuntimeException e) {
+                var failure = new Unavailable("audit journal write failed", e);
+                batch.forEach(p -> p.done().completeExceptionally(failure));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void writeAndSync(List<Pending> batch) throws IOException {
+        int size = 0;
+        for (Pending p : batch) {
+            size += p.frame().length;
+        }
+        if (written - currentBase + size > segmentBytes && written > currentBase) {
+            current.force(false);
+            lock.lock();
+            try {
+                durable = written;
+                openSegment(written);
+            } finally {
+                lock.unlock();
+            }
+        }
+        ByteBuffer b = ByteBuffer.allocate(size);
+        for (Pending p : batch) {
+            b.put(p.frame());
+        }
+        b.flip();
+        try {
+            while (b.hasRemaining()) {
+                current.write(b);
+            }
+            current.force(false);
+        } catch (IOException e) {
+            try {
+                current.truncate(written - currentBase); // no half-written frame before the next batch
+                current.position(written - currentBase);
+            } catch (IOException ignored) {
+                // the next open cuts a torn tail off anyway
+            }
+            throw e;
+        }
+        lock.lock();
+        try {
+            written += size;
+            durable = written;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The position after the last durable entry. */
+    public long durableEnd() {
+        lock.lock();
+        try {
+            return durable;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Durable entries from {@code position} on, at most {@code max}. */
+    public Read read(long position, int max) {
+        long end = durableEnd();
+        List<AuditEntry> entries = new ArrayList<>();
+        long at = position;
+        try {
+            while (at < end && entries.size() < max) {
+                Map.Entry<Long, Path> segment;
+                Long next;
+                lock.lock();
+                try {
+                    segment = segments.floorEntry(at);
+                    if (segment == null) {
+                        throw new IllegalStateException("audit journal position " + at + " precedes the journal");
+                    }
+                    next = segments.higherKey(segment.getKey());
+                } finally {
+                    lock.unlock();
+                }
+                long segmentEnd = next == null ? end : Math.min(end, next);
+                try (var ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
+                    long offset = at - segment.getKey();
+                    long limit = segmentEnd - segment.getKey();
+                    ByteBuffer header = ByteBuffer.allocate(8);
+                    while (offset < limit && entries.size() < max) {
+                        header.clear();
+                        readFully(ch, header, offset);
+                        header.flip();
+                        int length = header.getInt();
+                        int crc = header.getInt();
+                        ByteBuffer payload = ByteBuffer.allocate(length);
+                        readFully(ch, payload, offset + 8);
+                        if (crc(payload.array()) != crc) {
+                            throw new IllegalStateException(
+                                    "audit journal entry at " + (segment.getKey() + offset) + " is corrupt");
+                        }
+                        entries.add(decode(payload.array()));
+                        offset += 8 + length;
+                    }
+                    at = segment.getKey() + offset;
+                }
+                if (at >= segmentEnd && next == null) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new Unavailable("audit journal read failed", e);
+        }
+        return new Read(entries, at);
+    }
+
+    /** Deletes segments that end at or before {@code position} (the database holds their entries). */
+    public void release(long position) {
+        lock.lock();
+        try {
+            while (segments.size() > 1) {
+                long firstBase = segments.firstKey();
+                Long nextBase = segments.higherKey(firstBase);
+                if (nextBase == null || nextBase > position) {
+                    break;
+                }
+                Files.deleteIfExists(segments.remove(firstBase));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(java.time.Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Pending p; (p = queue.poll()) != null; ) {
+            p.done().completeExceptionally(new Unavailable("the audit journal is closed", null));
+        }
+        lock.lock();
+        try {
+            current.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void openSegment(long base) throws IOException {
+        Path file = dir.resolve(PREFIX + base + SUFFIX);
+        FileChannel ch =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        ch.truncate(0);
+        ch.force(true);
+        syncDir();
+        if (current != null) {
+            current.close();
+        }
+        current = ch;
+        currentBase = base;
+        written = base;
+        segments.put(base, file);
+    }
+
+    private void syncDir() throws IOException {
+        try (var d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some file systems cannot open a directory for sync; the file's own force still applies
+        }
+    }
+
+    private static long scanValidEnd(FileChannel ch) throws IOException {
+        long size = ch.size();
+        long offset = 0;
+        ByteBuffer header = ByteBuffer.allocate(8);
+        while (offset + 8 <= size) {
+            header.clear();
+            ch.read(header, offset);
+            header.flip();
+            int length = header.getInt();
+            int crc = header.getInt();
+            if (length <= 0 || offset + 8 + length > size) {
+                break;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(length);
+            readFully(ch, payload, offset + 8);
+            if (crc(payload.array()) != crc) {
+                break;
+            }
+            offset += 8 + length;
+        }
+        return offset;
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer b, long offset) throws IOException {
+        while (b.hasRemaining()) {
+            int n = ch.read(b, offset + b.position());
+            if (n < 0) {
+                throw new IOException("audit journal ends early");
+            }
+        }
+    }
+
+    private static int crc(byte[] payload) {
+        var crc = new CRC32C();
+        crc.update(payload);
+        return (int) crc.getValue();
+    }
+
+    static byte[] frame(AuditEntry e) {
+        byte[] payload = encode(e);
+        ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
+        b.putInt(payload.length).putInt(crc(payload)).put(payload);
+        return b.array();
+    }
+
+    static byte[] encode(AuditEntry e) {
+        try {
+            var bytes = new ByteArrayOutputStream(256);
+            var out = new DataOutputStream(bytes);
+            out.writeLong(e.at().getEpochSecond());
+            out.writeInt(e.at().getNano());
+            for (String s : new String[] {
+                e.kind(),
+                e.principal(),
+                e.principalType(),
+                e.authMethod(),
+                e.sourceAddress(),
+                e.userAgent(),
+                e.action(),
+                e.project(),
+                e.repository(),
+                e.reference(),
+                e.result(),
+                e.reason(),
+                e.requestId()
+            }) {
+                string(out, s);
+            }
+            out.writeInt(e.details().size());
+            for (var d : e.details().entrySet()) {
+                string(out, d.getKey());
+                string(out, d.getValue());
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException x) {
+            throw new UncheckedIOException(x);
+        }
+    }
+
+    static AuditEntry decode(byte[] payload) throws IOException {
+        var in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
+        Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
+        String[] s = new String[13];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = string(in);
+        }
+        int n = in.readInt();
+        Map<String, String> details = new LinkedHashMap<>();
+        for (int i = 0; i < n; i++) {
+            details.put(string(in), string(in));
+        }
+        return new AuditEntry(
+                at, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], details);
+    }
+
+    private static void string(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String string(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,122 @@
+package io.gatehouse.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.gatehouse.core.audit.AuditEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditJournalTest {
+    @TempDir
+    Path dir;
+
+    static AuditEntry entry(int n) {
+        return new AuditEntry(
+                Instant.parse("2026-01-01T00:00:00.123456Z").plusSeconds(n),
+                "access",
+                "alice",
+                "user",
+                null,
+                "10.0.0.1",
+                "docker/27 ü",
+                "pull",
+                "team",
+                "team/app",
+                "sha256:" + n,
+                AuditEntry.ALLOWED,
+                null,
+                "req-" + n,
+                n % 2 == 0 ? Map.of() : Map.of("n", Integer.toString(n), "a", "b"));
+    }
+
+    @Test
+    void entriesComeBackInOrderAcrossSegmentsAndReopening() throws Exception {
+        List<AuditEntry> all = new ArrayList<>();
+        long released;
+        try (var journal = AuditJournal.open(dir, 1024)) {
+            for (int n = 0; n < 100; n++) {
+                all.add(entry(n));
+                journal.append(entry(n));
+            }
+            var read = journal.read(0, 1000);
+            assertThat(read.entries()).isEqualTo(all);
+            assertThat(read.end()).isEqualTo(journal.durableEnd());
+            assertThat(segments()).hasSizeGreaterThan(5);
+
+            var first = journal.read(0, 40);
+            assertThat(first.entries()).isEqualTo(all.subList(0, 40));
+            assertThat(journal.read(first.end(), 1000).entries()).isEqualTo(all.subList(40, 100));
+            int segmentsBefore = segments().size();
+            journal.release(first.end());
+            released = first.end();
+            assertThat(segments())
+                    .as("segments wholly before the released position are gone")
+                    .hasSizeLessThan(segmentsBefore);
+            assertThat(journal.read(released, 1000).entries()).isEqualTo(all.subList(40, 100));
+        }
+        try (var journal = AuditJournal.open(dir, 1024)) {
+            assertThat(journal.read(released, 1000).entries()).isEqualTo(all.subList(40, 100));
+            journal.append(entry(100));
+            assertThat(journal.read(released, 1000).entries()).hasSize(61).endsWith(entry(100));
+        }
+    }
+
+    @Test
+    void aTornTailIsCutOffAndAppendsContinue() throws Exception {
+        String node;
+        try (var journal = AuditJournal.open(dir)) {
+            node = journal.node();
+            for (int n = 0; n < 3; n++) {
+                journal.append(entry(n));
+            }
+        }
+        Path segment = segments().getLast();
+        byte[] torn = AuditJournal.frame(entry(3));
+        Files.write(segment, java.util.Arrays.copyOf(torn, torn.length - 5), StandardOpenOption.APPEND);
+        try (var journal = AuditJournal.open(dir)) {
+            assertThat(journal.node()).isEqualTo(node);
+            assertThat(journal.read(0, 100).entries()).containsExactly(entry(0), entry(1), entry(2));
+            journal.append(entry(4));
+            assertThat(journal.read(0, 100).entries()).containsExactly(entry(0), entry(1), entry(2), entry(4));
+        }
+    }
+
+    @Test
+    void concurrentAppendsAreAllDurable() throws Exception {
+        try (var journal = AuditJournal.open(dir, 4096);
+                var pool = Executors.newFixedThreadPool(16)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int n = 0; n < 500; n++) {
+                int i = n;
+                done.add(pool.submit(() -> journal.append(entry(i))));
+            }
+            for (var f : done) {
+                f.get();
+            }
+            assertThat(journal.read(0, 1000).entries()).hasSize(500);
+        }
+    }
+
+    private List<Path> segments() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("journal-"))
+                    .sorted((a, b) -> Long.compare(base(a), base(b)))
+                    .toList();
+        }
+    }
+
+    private static long base(Path p) {
+        String name = p.getFileName().toString();
+        return Long.parseLong(name.substring("journal-".length(), name.length() - ".log".length()));
+    }
+}
