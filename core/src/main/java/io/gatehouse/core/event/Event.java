@@ -114,4 +114,50 @@ public sealed interface Event {
             details = Map.copyOf(details);
         }
     }
+
+    /**
+     * An artifact's scan finished (or failed), on push, on demand or as a re-match after an advisory update.
+     *
+     * @param counts findings per severity, by {@link io.gatehouse.core.scan.Severity#label()}
+     * @param trigger {@code push}, {@code demand} or {@code rematch}
+     */
+    record ScanCompleted(
+            Instant at,
+            RepositoryName repository,
+            Digest digest,
+            io.gatehouse.core.scan.ScanStatus status,
+            Map<String, Integer> counts,
+            String trigger)
+            implements Event {
+        public ScanCompleted {
+            counts = Map.copyOf(counts);
+        }
+    }
+
+    /**
+     * Advisories newly match an artifact that was already stored (an advisory update, not a push, found them).
+     *
+     * @param advisoryIds the new advisories, worst first
+     */
+    record VulnerabilityFound(
+            Instant at,
+            RepositoryName repository,
+            Digest digest,
+            java.util.List<String> advisoryIds,
+            io.gatehouse.core.scan.Severity worst)
+            implements Event {
+        public VulnerabilityFound {
+            advisoryIds = java.util.List.copyOf(advisoryIds);
+        }
+    }
+
+    /**
+     * A policy refused something that access control alone would have allowed (a pull of an image over the
+     * project's severity threshold, or not yet scanned). The refusal itself is also an {@link AccessDecided}.
+     *
+     * @param policy e.g. {@code vulnerability-threshold}, {@code unscanned}
+     */
+    record PolicyViolation(
+            Instant at, RepositoryName repository, Digest digest, String principal, String policy, String summary)
+            implements Event {}
 }
