@@ -8,7 +8,7 @@ package io.gatehouse.scan.sbom;
  * @param maxEntries tar entries across all layers
  * @param maxPathLength bytes in one entry path
  * @param maxCompressionRatio uncompressed / compressed bytes of one layer, checked as it streams
- * @param maxFileBytes bytes an analyzer may buffer from one file (a dpkg status file, a package.json, a pom)
+ * @param maxFileBytes bytes an extractor may buffer from one file (a dpkg status file, a package.json, a pom)
  * @param maxNestingDepth archives inside archives (jar in war in ear)
  */
 public record ExtractionLimits(

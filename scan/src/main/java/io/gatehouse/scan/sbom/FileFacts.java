@@ -3,7 +3,7 @@ package io.gatehouse.scan.sbom;
 import java.util.List;
 import java.util.Optional;
 
-/** What an analyzer learned from one file: packages, content findings, or the distribution. */
+/** What an extractor learned from one file: packages, content findings, or the distribution. */
 public record FileFacts(List<DetectedPackage> packages, List<ContentFinding> findings, Optional<OsRelease> os) {
     public static final FileFacts NONE = new FileFacts(List.of(), List.of(), Optional.empty());
 
