@@ -182,7 +182,9 @@ record Oracle(String description, List<String> command, Path workingDirectory) {
     Verdict check(VersionScheme scheme, List<String> candidates, List<String[]> pairs, boolean askValidity) {
         List<String> questions = new ArrayList<>();
         // "0" is OSV's sentinel, valid by contract whatever the ecosystem says
-        candidates = candidates.stream().filter(v -> !v.equals(ParsedVersionScheme.OSV_ZERO)).toList();
+        candidates = candidates.stream()
+                .filter(v -> !v.equals(ParsedVersionScheme.OSV_ZERO))
+                .toList();
         if (askValidity) {
             candidates.forEach(v -> questions.add("V\t" + v));
         }
@@ -212,6 +214,9 @@ record Oracle(String description, List<String> command, Path workingDirectory) {
                         "compare('" + p[0] + "', '" + p[1] + "'): ours " + ours + ", " + description + " " + answer);
             }
         }
+        System.out.printf(
+                "%s vs %s: %d validity questions, %d comparisons, %d disagreements%n",
+                scheme.name(), description, askValidity ? candidates.size() : 0, compared.size(), disagreements.size());
         assertThat(disagreements)
                 .as(
                         "disagreements with %s (%d shown of %d)",
