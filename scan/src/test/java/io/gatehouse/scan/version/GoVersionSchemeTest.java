@@ -8,9 +8,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Go's toolchain (golang.org/x/mod/semver) is not installed here, so: node-semver is the oracle for full {@code
- * vX.Y.Z} versions, pseudo-versions and {@code +incompatible} (all plain semver), and x/mod/semver's documented
- * cases cover what is Go's own (shorthands, build ignored, OSV's missing v).
+ * golang.org/x/mod/semver from the Go toolchain's source is the oracle (validity and order, shorthands included);
+ * node-semver cross-checks the plain-semver part (full versions, pseudo-versions, {@code +incompatible}).
  */
 class GoVersionSchemeTest {
     private final VersionScheme go = new GoVersionScheme();
@@ -48,6 +47,17 @@ class GoVersionSchemeTest {
         var pairs = VersionCorpus.pairs(random, go, full, 4_000);
         var verdict = Oracle.nodeSemver().check(go, full, pairs, true);
         assertThat(verdict.comparisons()).isGreaterThan(4_000);
+    }
+
+    @Test
+    void agreesWithGoModSemverOnValidityAndOrderIncludingShorthands() {
+        var random = new Random(1121);
+        List<String> corpus = new ArrayList<>(corpus(random));
+        corpus.addAll(VersionCorpus.noise(random, 1_500, "0123456789.-+vabcincompatible", 12));
+        var pairs = VersionCorpus.pairs(random, go, corpus, 5_000);
+        var verdict = Oracle.goModSemver().check(go, corpus, pairs, true);
+        assertThat(verdict.validityQuestions()).isGreaterThan(3_000);
+        assertThat(verdict.comparisons()).isGreaterThan(5_000);
     }
 
     @Test

@@ -145,6 +145,88 @@ record Oracle(String description, List<String> command, Path workingDirectory) {
                 """), cache);
     }
 
+    /**
+     * golang.org/x/mod/semver, the package the go command orders module versions with, as vendored in the Go
+     * toolchain's own source tree (Debian's golang-go), built once into a cache directory. OSV writes Go versions
+     * without the {@code v} Go requires, so the oracle adds it, as the scheme does.
+     */
+    static Oracle goModSemver() {
+        assumeInstalled("go", "apt-get install golang-go");
+        Path cache = Path.of(System.getProperty("user.home"), ".cache", "gatehouse-test", "go-semver");
+        Path binary = cache.resolve("oracle");
+        if (!binary.toFile().canExecute()) {
+            try {
+                Process goroot = new ProcessBuilder("go", "env", "GOROOT").start();
+                String root = new String(goroot.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+                goroot.waitFor(60, TimeUnit.SECONDS);
+                Path source = Path.of(root, "src/cmd/vendor/golang.org/x/mod/semver/semver.go");
+                Assumptions.assumeTrue(
+                        source.toFile().isFile(), "no x/mod/semver in the Go toolchain at " + source + ": skipped");
+                java.nio.file.Files.createDirectories(cache.resolve("semver"));
+                java.nio.file.Files.copy(
+                        source, cache.resolve("semver/semver.go"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                java.nio.file.Files.writeString(cache.resolve("go.mod"), "module oracle\n\ngo 1.19\n");
+                java.nio.file.Files.writeString(cache.resolve("main.go"), GO_ORACLE);
+                var build = new ProcessBuilder("go", "build", "-o", binary.toString(), ".")
+                        .directory(cache.toFile())
+                        .redirectErrorStream(true);
+                build.environment().put("GOFLAGS", "-mod=mod");
+                build.environment().put("GOPROXY", "off");
+                build.environment().put("GOCACHE", cache.resolve("gocache").toString());
+                Process go = build.start();
+                String log = new String(go.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                boolean done = go.waitFor(300, TimeUnit.SECONDS);
+                Assumptions.assumeTrue(done && go.exitValue() == 0, "cannot build the Go oracle: " + log);
+            } catch (IOException e) {
+                Assumptions.abort("cannot build the Go oracle: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                Assumptions.abort("interrupted");
+            }
+        }
+        return new Oracle("golang.org/x/mod/semver", binary.toString());
+    }
+
+    private static final String GO_ORACLE = """
+            package main
+
+            import (
+            	"bufio"
+            	"fmt"
+            	"os"
+            	"strings"
+
+            	"oracle/semver"
+            )
+
+            func withV(v string) string {
+            	if strings.HasPrefix(v, "v") {
+            		return v
+            	}
+            	return "v" + v
+            }
+
+            func main() {
+            	in := bufio.NewScanner(os.Stdin)
+            	out := bufio.NewWriter(os.Stdout)
+            	defer out.Flush()
+            	for in.Scan() {
+            		f := strings.Split(in.Text(), "\t")
+            		if f[0] == "V" {
+            			if semver.IsValid(withV(f[1])) {
+            				fmt.Fprintln(out, "valid")
+            			} else {
+            				fmt.Fprintln(out, "invalid")
+            			}
+            		} else if semver.IsValid(withV(f[1])) && semver.IsValid(withV(f[2])) {
+            			fmt.Fprintln(out, semver.Compare(withV(f[1]), withV(f[2])))
+            		} else {
+            			fmt.Fprintln(out, "invalid")
+            		}
+            	}
+            }
+            """;
+
     static final String NODE_SEMVER_VERSION = "7.7.3";
 
     private static boolean succeeds(String... command) {

@@ -1,6 +1,7 @@
 package io.gatehouse.scan.version;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,23 @@ class VersionSchemesTest {
         assertThat(VersionSchemes.forEcosystem(null)).isEmpty();
         assertThat(VersionSchemes.semver().compare("v1.2.3", "1.2.3")).isZero();
         assertThat(VersionSchemes.semver().isValid("1.2")).isFalse();
+    }
+
+    @Test
+    void everySchemeRefusesNullEmptyAndOverlongVersionsWithAClearMessageAndKeepsZeroLowest() {
+        String overlong = "1." + "1".repeat(300);
+        for (String ecosystem : List.of("Debian", "Red Hat", "Alpine", "Maven", "npm", "PyPI", "Go", "crates.io")) {
+            VersionScheme scheme = VersionSchemes.forEcosystem(ecosystem).orElseThrow();
+            assertThatThrownBy(() -> scheme.compare(overlong, "1"))
+                    .as(ecosystem)
+                    .isInstanceOf(UnparsableVersionException.class)
+                    .hasMessageContaining("longer than 256 characters");
+            assertThatThrownBy(() -> scheme.compare("", "1")).as(ecosystem).hasMessageEndingWith("it is empty");
+            assertThatThrownBy(() -> scheme.compare("1", null)).isInstanceOf(UnparsableVersionException.class);
+            assertThat(scheme.isValid("\u0000\uffff")).as(ecosystem).isFalse();
+            assertThat(scheme.compare("0", "0")).isZero();
+            assertThat(scheme.compare("0", "0.0.1")).as(ecosystem).isNegative();
+        }
     }
 
     /** Not a timed test: prints a rough compares/second per scheme for the report (the matcher's hot path). */
