@@ -28,6 +28,13 @@ abstract class ParsedVersionScheme<V> implements VersionScheme {
         boolean leftZero = OSV_ZERO.equals(left);
         boolean rightZero = OSV_ZERO.equals(right);
         if (leftZero || rightZero) {
+            // the other side must still be a version: "garbage" vs "introduced: 0" is unknown, not affected
+            if (!leftZero) {
+                checkedParse(left);
+            }
+            if (!rightZero) {
+                checkedParse(right);
+            }
             return Boolean.compare(!leftZero, !rightZero);
         }
         return order(checkedParse(left), checkedParse(right));
