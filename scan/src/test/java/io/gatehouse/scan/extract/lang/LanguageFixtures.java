@@ -1,0 +1,83 @@
+package io.gatehouse.scan.extract.lang;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Real language packages for the extractor tests, made at test time and reusable by end-to-end tests: pickles
+ * written by the machine's Python ({@code target/fixtures/pickles}), jars from Maven Central copied by the
+ * {@code maven-dependency-plugin} ({@code target/fixtures/maven}), npm tarballs from the npm registry (in
+ * {@code $GATEHOUSE_TEST_CACHE/npm}, default {@code ~/.cache/gatehouse-test/npm}). A missing tool or registry
+ * skips the test with the reason.
+ */
+public final class LanguageFixtures {
+    private static final Path TARGET = Path.of("target", "fixtures").toAbsolutePath();
+
+    private LanguageFixtures() {}
+
+    /** The pickles {@code lang/make_pickles.py} writes; the script only dumps, nothing is ever loaded. */
+    public static synchronized Path pickles() throws IOException {
+        Path dir = TARGET.resolve("pickles");
+        if (!Files.isRegularFile(dir.resolve("legacy.pth"))) {
+            Files.createDirectories(dir);
+            Path script = dir.resolve("make_pickles.py");
+            try (InputStream in = LanguageFixtures.class.getResourceAsStream("/lang/make_pickles.py")) {
+                Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            run(dir, List.of("python3", script.toString(), dir.toString()));
+        }
+        return dir;
+    }
+
+    /** Jars copied from the local Maven repository by scan/pom.xml during generate-test-resources. */
+    public static Path mavenJar(String fileName) {
+        Path jar = TARGET.resolve("maven").resolve(fileName);
+        assumeTrue(Files.isRegularFile(jar), jar + " missing: run the build through Maven (generate-test-resources)");
+        return jar;
+    }
+
+    /** Where downloads are cached between runs. */
+    public static Path cache(String kind) throws IOException {
+        String root = System.getenv("GATEHOUSE_TEST_CACHE");
+        Path dir = (root == null || root.isBlank()
+                        ? Path.of(System.getProperty("user.home"), ".cache", "gatehouse-test")
+                        : Path.of(root))
+                .resolve(kind);
+        return Files.createDirectories(dir);
+    }
+
+    /** Runs a command in {@code dir}; skips the test when the tool is missing, fails it when the tool fails. */
+    public static String run(Path dir, List<String> command) throws IOException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+        } catch (IOException e) {
+            assumeTrue(false, command.getFirst() + " is not installed: " + e.getMessage());
+            throw e;
+        }
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(5, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " timed out");
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(String.join(" ", command) + " failed (" + process.exitValue() + "): " + output);
+            }
+            return output;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
