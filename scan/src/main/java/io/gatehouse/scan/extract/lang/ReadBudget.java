@@ -3,21 +3,26 @@ package io.gatehouse.scan.extract.lang;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.LongSupplier;
 
 /**
  * A byte allowance shared by every stream it wraps, so the bytes inflated from one archive and all the archives
  * nested in it stay bounded however the entries are arranged (a zip bomb reads only its budget, then stops).
  */
 final class ReadBudget {
-    private final long limit;
+    private final LongSupplier allowance;
+    private long limit;
     private long used;
 
+    /** A fixed allowance. */
     ReadBudget(long limit) {
-        this.limit = limit;
+        this(() -> limit);
     }
 
-    long limit() {
-        return limit;
+    /** An allowance that may grow as reading goes on, e.g. with the compressed bytes consumed so far. */
+    ReadBudget(LongSupplier allowance) {
+        this.allowance = allowance;
+        this.limit = allowance.getAsLong();
     }
 
     InputStream wrap(InputStream in) {
@@ -52,6 +57,7 @@ final class ReadBudget {
 
     private void charge(long bytes) throws Exceeded {
         used += bytes;
+        if (used > limit) limit = Math.max(limit, allowance.getAsLong());
         if (used > limit) throw new Exceeded(limit);
     }
 

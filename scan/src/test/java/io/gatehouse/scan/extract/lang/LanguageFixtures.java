@@ -43,6 +43,46 @@ public final class LanguageFixtures {
         return jar;
     }
 
+    /** The dependencies of the npm project whose lock files the tests read: scoped, nested and aliased packages. */
+    public static final String NPM_PROJECT = """
+            {"name": "demo", "version": "1.0.0", "dependencies": {"lodash": "4.17.20", "@sindresorhus/is": "4.0.0",
+             "minimist": "1.2.5", "mkdirp": "0.5.1", "old-lodash": "npm:lodash@4.17.4"}}
+            """;
+
+    /**
+     * A project directory with {@code package-lock.json} of the given lockfile version, resolved by npm against the
+     * registry ({@code mkdirp 0.5.1} brings a nested {@code minimist 0.0.8}); skips when npm or the registry is
+     * missing.
+     */
+    public static synchronized Path npmLockProject(int lockfileVersion) throws IOException {
+        Path dir = cache("npm").resolve("lock-v" + lockfileVersion);
+        if (!Files.isRegularFile(dir.resolve("package-lock.json"))) {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("package.json"), NPM_PROJECT);
+            npm(dir, "install", "--package-lock-only", "--ignore-scripts", "--lockfile-version", "" + lockfileVersion);
+        }
+        return dir;
+    }
+
+    /** {@code npm pack SPEC} into the cache: the package's tarball as the registry serves it. */
+    public static synchronized Path npmTarball(String spec, String fileName) throws IOException {
+        Path dir = cache("npm");
+        if (!Files.isRegularFile(dir.resolve(fileName))) npm(dir, "pack", spec);
+        return dir.resolve(fileName);
+    }
+
+    /** Runs npm; a failure (no npm, no registry) skips the test with npm's own words. */
+    public static String npm(Path dir, String... args) throws IOException {
+        var command = new java.util.ArrayList<String>(List.of("npm", "--no-audit", "--no-fund"));
+        command.addAll(List.of(args));
+        try {
+            return run(dir, command);
+        } catch (IOException e) {
+            assumeTrue(false, "npm registry unreachable or npm failed: " + e.getMessage());
+            throw e;
+        }
+    }
+
     /** Where downloads are cached between runs. */
     public static Path cache(String kind) throws IOException {
         String root = System.getenv("GATEHOUSE_TEST_CACHE");
