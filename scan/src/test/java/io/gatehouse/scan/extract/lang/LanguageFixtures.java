@@ -83,6 +83,80 @@ public final class LanguageFixtures {
         }
     }
 
+    /**
+     * A Go binary built here, offline, with {@code go build}: a main module with one dependency replaced by a local
+     * directory and one replaced by another module's version, served from a file-system module proxy written here.
+     * Skips when Go is not installed ({@code apt-get install golang-go}).
+     */
+    public static synchronized Path goBinary() throws IOException {
+        Path dir = TARGET.resolve("go");
+        Path binary = dir.resolve("fixture");
+        if (Files.isRegularFile(binary)) return binary;
+        write(dir.resolve("go.mod"), """
+                module example.com/gatehouse/fixture
+
+                go 1.19
+
+                require (
+                	example.com/left v1.2.3
+                	example.com/right v0.4.0
+                )
+
+                replace example.com/left => ./left
+
+                replace example.com/right v0.4.0 => example.com/righter v0.5.0
+                """);
+        write(dir.resolve("main.go"), """
+                package main
+
+                import (
+                	"fmt"
+
+                	"example.com/left"
+                	"example.com/right"
+                )
+
+                func main() { fmt.Println(left.Name(), right.Name()) }
+                """);
+        write(dir.resolve("left/go.mod"), "module example.com/left\n\ngo 1.19\n");
+        write(dir.resolve("left/left.go"), "package left\n\nfunc Name() string { return \"left\" }\n");
+        String righterMod = "module example.com/righter\n\ngo 1.19\n";
+        Path versions = dir.resolve("proxy/example.com/righter/@v");
+        write(versions.resolve("list"), "v0.5.0\n");
+        write(versions.resolve("v0.5.0.info"), "{\"Version\":\"v0.5.0\"}");
+        write(versions.resolve("v0.5.0.mod"), righterMod);
+        Files.write(
+                versions.resolve("v0.5.0.zip"),
+                new ZipFixture()
+                        .add("example.com/righter@v0.5.0/go.mod", righterMod.getBytes(StandardCharsets.UTF_8))
+                        .add(
+                                "example.com/righter@v0.5.0/right.go",
+                                "package right\n\nfunc Name() string { return \"righter\" }\n"
+                                        .getBytes(StandardCharsets.UTF_8))
+                        .bytes());
+        run(
+                dir,
+                List.of(
+                        "env",
+                        "GOPROXY=file://" + dir.resolve("proxy"),
+                        "GOSUMDB=off",
+                        "GOFLAGS=-mod=mod",
+                        "GOMODCACHE=" + dir.resolve("modcache"),
+                        "GOCACHE=" + dir.resolve("cache"),
+                        "GOPATH=" + dir.resolve("gopath"),
+                        "go",
+                        "build",
+                        "-o",
+                        binary.toString(),
+                        "."));
+        return binary;
+    }
+
+    private static void write(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+
     /** Where downloads are cached between runs. */
     public static Path cache(String kind) throws IOException {
         String root = System.getenv("GATEHOUSE_TEST_CACHE");
