@@ -122,7 +122,12 @@ public final class PickleExtractor implements Extractor {
         }
 
         void global(String path, PickleImport global) {
-            if (global.computed()) {
+            if (global.origin() == PickleImport.Origin.UNTRACKED) {
+                unparsed(
+                        path,
+                        global.opcode() + " at byte " + global.offset()
+                                + " names its global with strings beyond what the scanner keeps");
+            } else if (global.origin() == PickleImport.Origin.COMPUTED) {
                 add(new ContentFinding(
                         DANGEROUS_GLOBAL,
                         Severity.CRITICAL,

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,18 @@ import java.util.Optional;
  * and large byte arguments (tensor data pickled in-band) are skipped, not buffered.
  */
 final class PickleOpcodeReader {
+    /** Longest protocol-0 line argument. */
     static final int MAX_STRING = 64 * 1024;
+    /** Longest string kept: module and attribute names are short; longer strings are opaque. */
+    static final int MAX_NAME = 256;
+
     static final int MAX_STACK = 1_000_000;
-    static final int MAX_MEMO = 1_000_000;
+    /** Bytes of strings kept on the stack and in the memo; past them strings are untracked, not kept. */
+    static final long STACK_STRING_BUDGET = 4L << 20;
+
+    static final long MEMO_STRING_BUDGET = 12L << 20;
+    /** Memo keys below this are remembered in a bit set; picklers number them from 0. */
+    private static final int DENSE_KEYS = 1 << 26;
 
     private static final Object MARK = new Object() {
         @Override
@@ -35,10 +45,26 @@ final class PickleOpcodeReader {
             return "value";
         }
     };
+    /** A string that was not kept because the budget for strings was spent: it might have named anything. */
+    private static final Object UNTRACKED = new Object() {
+        @Override
+        public String toString() {
+            return "untracked";
+        }
+    };
 
     private final Input in;
     private final List<Object> stack = new ArrayList<>();
-    private final Map<Long, Object> memo = new HashMap<>();
+    /** Which memo keys hold a value; only string values are kept, in {@link #memoStrings}. */
+    private final BitSet memoKeys = new BitSet();
+
+    private final Map<Long, String> memoStrings = new HashMap<>();
+    private long memoSize;
+    private long stackStringBytes;
+    private long memoStringBytes;
+    /** Set once the memo lost a string or a key: a GET of a value not kept may then have been a name. */
+    private boolean memoOverflow;
+
     private final List<PickleImport> imports = new ArrayList<>();
     private long opcodeAt;
 
@@ -122,13 +148,14 @@ final class PickleOpcodeReader {
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = pop(at);
                     Object module = pop(at);
-                    boolean constant = module instanceof String && name instanceof String;
-                    imports.add(new PickleImport(
-                            constant ? (String) module : "?",
-                            constant ? (String) name : "?",
-                            "STACK_GLOBAL",
-                            at,
-                            !constant));
+                    if (module instanceof String m && name instanceof String n) {
+                        imports.add(new PickleImport(m, n, "STACK_GLOBAL", at, PickleImport.Origin.CONSTANT));
+                    } else {
+                        var origin = module == UNTRACKED || name == UNTRACKED
+                                ? PickleImport.Origin.UNTRACKED
+                                : PickleImport.Origin.COMPUTED;
+                        imports.add(new PickleImport("?", "?", "STACK_GLOBAL", at, origin));
+                    }
                     push(OPAQUE);
                 }
                 case 'g' -> push(memoGet(parseIndex(in.readLine(), at), at)); // GET
@@ -137,7 +164,7 @@ final class PickleOpcodeReader {
                 case 'p' -> memoPut(parseIndex(in.readLine(), at), at); // PUT
                 case 'q' -> memoPut(in.readUnsigned(1), at); // BINPUT
                 case 'r' -> memoPut(in.readUnsigned(4), at); // LONG_BINPUT
-                case 0x94 -> memoPut(memo.size(), at); // MEMOIZE
+                case 0x94 -> memoPut(memoSize, at); // MEMOIZE
                 case 0x80 -> { // PROTO
                     int protocol = in.readByte();
                     if (protocol > 5) throw new Malformed("unsupported pickle protocol " + protocol + " at byte " + at);
@@ -161,13 +188,33 @@ final class PickleOpcodeReader {
     private void global(String opcode, long at) throws IOException, Malformed {
         String module = in.readLine();
         String name = in.readLine();
-        imports.add(new PickleImport(module, name, opcode, at, false));
+        imports.add(new PickleImport(module, name, opcode, at, PickleImport.Origin.CONSTANT));
         if (!opcode.equals("INST")) push(OPAQUE);
     }
 
     private void push(Object value) throws Malformed {
         if (stack.size() >= MAX_STACK) throw new Malformed("stack deeper than " + MAX_STACK + " values");
+        if (value instanceof String s) {
+            if (s.length() > MAX_NAME) {
+                value = OPAQUE;
+            } else if (stackStringBytes + cost(s) > STACK_STRING_BUDGET) {
+                value = UNTRACKED;
+            } else {
+                stackStringBytes += cost(s);
+            }
+        }
         stack.add(value);
+    }
+
+    private Object removeTop() {
+        Object top = stack.removeLast();
+        if (top instanceof String s) stackStringBytes -= cost(s);
+        return top;
+    }
+
+    /** Roughly what a kept string costs in heap. */
+    private static long cost(String s) {
+        return 48L + 2L * s.length();
     }
 
     private Object peek(long at) throws Malformed {
@@ -176,15 +223,14 @@ final class PickleOpcodeReader {
     }
 
     private Object pop(long at) throws Malformed {
-        Object top = peek(at);
-        stack.removeLast();
-        return top;
+        peek(at);
+        return removeTop();
     }
 
     private void popToMark(long at) throws Malformed {
         while (true) {
             if (stack.isEmpty()) throw new Malformed("no MARK on the stack at byte " + at);
-            if (stack.removeLast() == MARK) return;
+            if (removeTop() == MARK) return;
         }
     }
 
@@ -199,7 +245,7 @@ final class PickleOpcodeReader {
     }
 
     private Object string(long length) throws IOException {
-        if (length > MAX_STRING) {
+        if (length > MAX_NAME) {
             in.skip(length);
             return OPAQUE;
         }
@@ -207,16 +253,31 @@ final class PickleOpcodeReader {
     }
 
     private Object memoGet(long index, long at) throws Malformed {
-        Object value = memo.get(index);
-        if (value == null) throw new Malformed("memo key " + index + " not found at byte " + at);
-        return value;
+        String kept = memoStrings.get(index);
+        if (kept != null) return kept;
+        boolean known = index >= 0 && index < DENSE_KEYS && memoKeys.get((int) index);
+        if (memoOverflow) return UNTRACKED;
+        if (known) return OPAQUE;
+        throw new Malformed("memo key " + index + " not found at byte " + at);
     }
 
     private void memoPut(long index, long at) throws Malformed {
-        if (memo.size() >= MAX_MEMO && !memo.containsKey(index)) {
-            throw new Malformed("memo larger than " + MAX_MEMO + " values");
+        Object value = peek(at);
+        if (index >= 0 && index < DENSE_KEYS) {
+            if (!memoKeys.get((int) index)) memoSize++;
+            memoKeys.set((int) index);
+        } else {
+            memoSize++;
+            memoOverflow = true; // a key no pickler writes: remember that values are being lost
         }
-        memo.put(index, peek(at));
+        String replaced = memoStrings.remove(index);
+        if (replaced != null) memoStringBytes -= cost(replaced);
+        if (value instanceof String s && memoStringBytes + cost(s) <= MEMO_STRING_BUDGET) {
+            memoStrings.put(index, s);
+            memoStringBytes += cost(s);
+        } else if (value instanceof String || value == UNTRACKED) {
+            memoOverflow = true;
+        }
     }
 
     private static long parseIndex(String line, long at) throws Malformed {

@@ -198,6 +198,47 @@ class PickleExtractorTest {
                         + " only the globals before that point were checked");
     }
 
+    @Test
+    void stringsPastTheMemoBudgetAreReportedNotTrusted() throws IOException {
+        // 250,000 memoized names spend the memo's budget; "posix" memoized after that is not kept, so a
+        // STACK_GLOBAL that fetches it back cannot be named, while one over fresh strings still is
+        var pickle = new java.io.ByteArrayOutputStream();
+        pickle.write(new byte[] {(byte) 0x80, 4});
+        int names = 250_000;
+        for (int i = 0; i < names; i++) {
+            shortString(pickle, String.format("s%07d", i));
+            pickle.write(new byte[] {(byte) 0x94, '0'}); // MEMOIZE, POP
+        }
+        shortString(pickle, "posix");
+        pickle.write(new byte[] {(byte) 0x94, '0', 'j'}); // MEMOIZE, POP, LONG_BINGET
+        pickle.write(new byte[] {(byte) names, (byte) (names >> 8), (byte) (names >> 16), 0});
+        shortString(pickle, "system");
+        pickle.write(new byte[] {(byte) 0x93, '0'}); // STACK_GLOBAL, POP
+        shortString(pickle, "posix");
+        shortString(pickle, "system");
+        pickle.write(new byte[] {(byte) 0x93, '.'}); // STACK_GLOBAL, STOP
+        assertThat(names * 64L).isGreaterThan(PickleOpcodeReader.MEMO_STRING_BUDGET);
+
+        var findings = extractor
+                .extract(
+                        "/m/many.pkl", LAYER, new ByteArrayInputStream(pickle.toByteArray()), ExtractionLimits.DEFAULTS)
+                .findings();
+        assertThat(findings)
+                .extracting(ContentFinding::id, ContentFinding::severity, ContentFinding::subject)
+                .containsExactly(
+                        tuple(PickleExtractor.UNPARSED, Severity.MEDIUM, "could not be fully parsed"),
+                        tuple(PickleExtractor.DANGEROUS_GLOBAL, Severity.CRITICAL, "posix.system"));
+        assertThat(findings.getFirst().detail())
+                .contains("names its global with strings beyond what the scanner keeps");
+    }
+
+    private static void shortString(java.io.ByteArrayOutputStream out, String s) {
+        byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(0x8c);
+        out.write(bytes.length);
+        out.writeBytes(bytes);
+    }
+
     private List<ContentFinding> scan(String file) throws IOException {
         try (var in = Files.newInputStream(pickles.resolve(file))) {
             var facts = extractor.extract("/models/" + file, LAYER, in, ExtractionLimits.DEFAULTS);
