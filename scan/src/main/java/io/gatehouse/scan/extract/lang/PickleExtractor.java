@@ -91,19 +91,16 @@ public final class PickleExtractor implements Extractor {
      * storage keys) before raw tensor bytes; a later pickle only counts when it starts with PROTO.
      */
     private static void scanPickles(String path, InputStream in, Findings findings) throws IOException {
-        var buffered = in.markSupported() ? in : new BufferedInputStream(in, 8192);
+        var input = new PickleInput(in);
         for (int i = 0; i < MAX_PICKLES_PER_FILE; i++) {
-            PickleWalk walk = PickleOpcodeReader.walk(buffered);
+            PickleWalk walk = PickleOpcodeReader.walk(input);
             walk.imports().forEach(global -> findings.global(path, global));
             if (walk.failure().isPresent()) {
                 // after the first pickle, bytes that merely start like one are most likely tensor data
                 if (i == 0) findings.unparsed(path, walk.failure().get());
                 return;
             }
-            buffered.mark(1);
-            int next = buffered.read();
-            buffered.reset();
-            if (next != PROTO) return;
+            if (input.peek() != PROTO) return;
         }
     }
 

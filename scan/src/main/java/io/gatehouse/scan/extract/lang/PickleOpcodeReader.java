@@ -2,7 +2,6 @@ package io.gatehouse.scan.extract.lang;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -53,7 +52,7 @@ final class PickleOpcodeReader {
         }
     };
 
-    private final Input in;
+    private final PickleInput in;
     private final List<Object> stack = new ArrayList<>();
     /** Which memo keys hold a value; only string values are kept, in {@link #memoStrings}. */
     private final BitSet memoKeys = new BitSet();
@@ -68,12 +67,12 @@ final class PickleOpcodeReader {
     private final List<PickleImport> imports = new ArrayList<>();
     private long opcodeAt;
 
-    private PickleOpcodeReader(InputStream in) {
-        this.in = new Input(in);
+    private PickleOpcodeReader(PickleInput in) {
+        this.in = in;
     }
 
     /** Reads one pickle from {@code in}, up to and including its STOP opcode; the rest of the stream is left. */
-    static PickleWalk walk(InputStream in) throws IOException {
+    static PickleWalk walk(PickleInput in) throws IOException {
         var reader = new PickleOpcodeReader(in);
         Optional<String> failure;
         try {
@@ -84,12 +83,12 @@ final class PickleOpcodeReader {
         } catch (Malformed e) {
             failure = Optional.of(e.getMessage());
         }
-        return new PickleWalk(reader.imports, failure, reader.in.position);
+        return new PickleWalk(reader.imports, failure, reader.in.position());
     }
 
     private void run() throws IOException, Malformed {
         while (true) {
-            long at = in.position;
+            long at = in.position();
             opcodeAt = at;
             int op = in.readByte();
             switch (op) {
@@ -101,7 +100,7 @@ final class PickleOpcodeReader {
                 case '1' -> popToMark(at); // POP_MARK
                 case '2' -> push(peek(at)); // DUP
                 case 'F', 'I', 'L' -> { // FLOAT, INT, LONG
-                    in.readLine();
+                    readLine();
                     push(OPAQUE);
                 }
                 case 'J' -> skipThenPush(4); // BININT
@@ -110,13 +109,13 @@ final class PickleOpcodeReader {
                 case 'G' -> skipThenPush(8); // BINFLOAT
                 case 'N', 0x88, 0x89, ')', ']', '}', 0x8f -> push(OPAQUE); // NONE, NEWTRUE/FALSE, empty containers
                 case 'P' -> { // PERSID
-                    in.readLine();
+                    readLine();
                     push(OPAQUE);
                 }
                 case 'Q' -> replaceTop(at, 1); // BINPERSID
                 case 'R' -> replaceTop(at, 2); // REDUCE
-                case 'S' -> push(quotedString(in.readLine(), at)); // STRING
-                case 'V' -> push(rawUnicodeEscape(in.readLine())); // UNICODE
+                case 'S' -> push(quotedString(readLine(), at)); // STRING
+                case 'V' -> push(rawUnicodeEscape(readLine())); // UNICODE
                 case 'T', 'X' -> push(string(in.readUnsigned(4))); // BINSTRING, BINUNICODE
                 case 'U', 0x8c -> push(string(in.readUnsigned(1))); // SHORT_BINSTRING, SHORT_BINUNICODE
                 case 0x8d -> push(string(in.readUnsigned(8))); // BINUNICODE8
@@ -158,10 +157,10 @@ final class PickleOpcodeReader {
                     }
                     push(OPAQUE);
                 }
-                case 'g' -> push(memoGet(parseIndex(in.readLine(), at), at)); // GET
+                case 'g' -> push(memoGet(parseIndex(readLine(), at), at)); // GET
                 case 'h' -> push(memoGet(in.readUnsigned(1), at)); // BINGET
                 case 'j' -> push(memoGet(in.readUnsigned(4), at)); // LONG_BINGET
-                case 'p' -> memoPut(parseIndex(in.readLine(), at), at); // PUT
+                case 'p' -> memoPut(parseIndex(readLine(), at), at); // PUT
                 case 'q' -> memoPut(in.readUnsigned(1), at); // BINPUT
                 case 'r' -> memoPut(in.readUnsigned(4), at); // LONG_BINPUT
                 case 0x94 -> memoPut(memoSize, at); // MEMOIZE
@@ -185,9 +184,15 @@ final class PickleOpcodeReader {
         }
     }
 
+    private String readLine() throws IOException, Malformed {
+        String line = in.readLine(MAX_STRING);
+        if (line == null) throw new Malformed("line longer than " + MAX_STRING + " bytes at byte " + opcodeAt);
+        return line;
+    }
+
     private void global(String opcode, long at) throws IOException, Malformed {
-        String module = in.readLine();
-        String name = in.readLine();
+        String module = readLine();
+        String name = readLine();
         imports.add(new PickleImport(module, name, opcode, at, PickleImport.Origin.CONSTANT));
         if (!opcode.equals("INST")) push(OPAQUE);
     }
@@ -324,53 +329,6 @@ final class PickleOpcodeReader {
     private static final class Malformed extends Exception {
         Malformed(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** The pickle's bytes with a position, little-endian integers and bounded newline-terminated lines. */
-    private static final class Input {
-        private final InputStream in;
-        private long position;
-
-        Input(InputStream in) {
-            this.in = in;
-        }
-
-        int readByte() throws IOException {
-            int b = in.read();
-            if (b < 0) throw new EOFException();
-            position++;
-            return b;
-        }
-
-        long readUnsigned(int bytes) throws IOException {
-            long value = 0;
-            for (int i = 0; i < bytes; i++) value |= (long) readByte() << (8 * i);
-            if (value < 0) throw new EOFException(); // an 8-byte length past Long.MAX_VALUE cannot be satisfied
-            return value;
-        }
-
-        byte[] readBytes(int length) throws IOException {
-            byte[] bytes = in.readNBytes(length);
-            position += bytes.length;
-            if (bytes.length < length) throw new EOFException();
-            return bytes;
-        }
-
-        void skip(long length) throws IOException {
-            in.skipNBytes(length); // throws EOFException when the stream ends first
-            position += length;
-        }
-
-        String readLine() throws IOException, Malformed {
-            var line = new java.io.ByteArrayOutputStream();
-            while (true) {
-                int b = readByte();
-                if (b == '\n') break;
-                if (line.size() >= MAX_STRING) throw new Malformed("line longer than " + MAX_STRING + " bytes");
-                line.write(b);
-            }
-            return line.toString(StandardCharsets.UTF_8);
         }
     }
 }
