@@ -78,8 +78,9 @@ public final class NpmPackageExtractor implements Extractor {
         return n >= 4 && parts[n - 4].equals("node_modules") && parts[n - 3].startsWith("@");
     }
 
+    /** A project's lock file; one shipped inside an installed package lists that package's dev tools, not the image's. */
     private static boolean isLockFile(String path) {
-        return path.endsWith("/package-lock.json") || path.equals("package-lock.json");
+        return path.endsWith("/package-lock.json") && !path.contains("/node_modules/");
     }
 
     private static void readManifest(byte[] json, Set<NameVersion> found) throws IOException {
