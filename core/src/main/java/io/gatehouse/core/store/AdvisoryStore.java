@@ -21,10 +21,10 @@ public interface AdvisoryStore {
     Optional<String> json(String id);
 
     /**
-     * Applies one import in one transaction: {@code upserts} replace or add advisories, {@code removals} delete
-     * them (ids not present are ignored). Writes are batched.
+     * Applies part of an import in one transaction of batched writes: {@code added} are new ids, {@code replaced}
+     * overwrite stored ones (ids not stored are ignored), {@code removed} are deleted (likewise).
      */
-    void apply(Collection<StoredAdvisory> upserts, Collection<String> removals);
+    void apply(Collection<StoredAdvisory> added, Collection<StoredAdvisory> replaced, Collection<String> removed);
 
     /** Streams every stored advisory to {@code sink}, ordered by id. */
     void forEach(Consumer<StoredAdvisory> sink);

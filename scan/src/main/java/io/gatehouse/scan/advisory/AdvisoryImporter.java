@@ -154,7 +154,8 @@ public final class AdvisoryImporter {
         final Function<String, Set<PackageKey>> previousKeys;
         final Instant at;
         final Map<String, String> seen = new HashMap<>();
-        final List<StoredAdvisory> upserts = new ArrayList<>();
+        final List<StoredAdvisory> additions = new ArrayList<>();
+        final List<StoredAdvisory> replacements = new ArrayList<>();
         final List<String> removals = new ArrayList<>();
         final List<Rejected> rejected = new ArrayList<>();
         final Set<PackageKey> changed = new HashSet<>();
@@ -187,18 +188,18 @@ public final class AdvisoryImporter {
                     unchanged++;
                 }
             } else if (before == null) {
-                upserts.add(new StoredAdvisory(a.id(), a.modified(), at, text(parsed.json())));
+                additions.add(new StoredAdvisory(a.id(), a.modified(), at, text(parsed.json())));
                 changed.addAll(keys(a));
                 added++;
             } else if (!before.equals(a.modified().truncatedTo(java.time.temporal.ChronoUnit.MICROS))) {
-                upserts.add(new StoredAdvisory(a.id(), a.modified(), at, text(parsed.json())));
+                replacements.add(new StoredAdvisory(a.id(), a.modified(), at, text(parsed.json())));
                 changed.addAll(keys(a));
                 changed.addAll(previousKeys.apply(a.id()));
                 updated++;
             } else {
                 unchanged++;
             }
-            if (upserts.size() + removals.size() >= CHUNK) {
+            if (additions.size() + replacements.size() + removals.size() >= CHUNK) {
                 flush();
             }
         }
@@ -211,8 +212,9 @@ public final class AdvisoryImporter {
         }
 
         void flush() {
-            store.apply(upserts, removals);
-            upserts.clear();
+            store.apply(additions, replacements, removals);
+            additions.clear();
+            replacements.clear();
             removals.clear();
         }
     }

@@ -9,13 +9,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * The advisory database over JDBC. An import is one transaction of batched statements: replaced and removed ids
- * are deleted in one batch, then new rows inserted in batches of {@link #BATCH}, so 50,000 advisories cost a few
- * hundred round trips rather than 100,000.
+ * The advisory database over JDBC. Each apply is one transaction of batched statements ({@link #BATCH} rows a
+ * round trip): deletes, then updates, then inserts, so 50,000 advisories cost a hundred round trips, not 50,000.
  */
 final class JdbcAdvisoryStore implements AdvisoryStore {
     private static final int BATCH = 500;
@@ -47,42 +48,50 @@ final class JdbcAdvisoryStore implements AdvisoryStore {
     }
 
     @Override
-    public void apply(Collection<StoredAdvisory> upserts, Collection<String> removals) {
-        if (upserts.isEmpty() && removals.isEmpty()) {
+    public void apply(
+            Collection<StoredAdvisory> added, Collection<StoredAdvisory> replaced, Collection<String> removed) {
+        if (added.isEmpty() && replaced.isEmpty() && removed.isEmpty()) {
             return;
         }
         db.write(h -> {
-            delete(h, removals.stream().toList());
-            delete(h, upserts.stream().map(StoredAdvisory::id).toList());
-            var batch = h.prepareBatch(
-                    "INSERT INTO advisories (id, modified, imported_at, json) VALUES (:id, :modified, :at, :json)");
-            int pending = 0;
-            for (StoredAdvisory a : upserts) {
-                batch.bind("id", a.id())
-                        .bind("modified", Database.timestamp(a.modified()))
-                        .bind("at", Database.timestamp(a.importedAt()))
-                        .bind("json", a.json())
-                        .add();
-                if (++pending == BATCH) {
-                    batch.execute();
-                    batch = h.prepareBatch("INSERT INTO advisories (id, modified, imported_at, json) VALUES (:id,"
-                            + " :modified, :at, :json)");
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                batch.execute();
-            }
+            inBatches(h, "DELETE FROM advisories WHERE id = :id", removed, (b, id) -> b.bind("id", id));
+            inBatches(
+                    h,
+                    "UPDATE advisories SET modified = :modified, imported_at = :at, json = :json WHERE id = :id",
+                    replaced,
+                    JdbcAdvisoryStore::bind);
+            inBatches(
+                    h,
+                    "INSERT INTO advisories (id, modified, imported_at, json) VALUES (:id, :modified, :at, :json)",
+                    added,
+                    JdbcAdvisoryStore::bind);
             return null;
         });
     }
 
-    private static void delete(Handle h, List<String> ids) {
-        for (int from = 0; from < ids.size(); from += BATCH) {
-            var batch = h.prepareBatch("DELETE FROM advisories WHERE id = :id");
-            for (String id : ids.subList(from, Math.min(ids.size(), from + BATCH))) {
-                batch.bind("id", id).add();
+    private static void bind(PreparedBatch batch, StoredAdvisory a) {
+        batch.bind("id", a.id())
+                .bind("modified", Database.timestamp(a.modified()))
+                .bind("at", Database.timestamp(a.importedAt()))
+                .bind("json", a.json());
+    }
+
+    private static <T> void inBatches(Handle h, String sql, Collection<T> items, BiConsumer<PreparedBatch, T> binder) {
+        PreparedBatch batch = null;
+        int pending = 0;
+        for (T item : items) {
+            if (batch == null) {
+                batch = h.prepareBatch(sql);
             }
+            binder.accept(batch, item);
+            batch.add();
+            if (++pending == BATCH) {
+                batch.execute();
+                batch = null;
+                pending = 0;
+            }
+        }
+        if (batch != null) {
             batch.execute();
         }
     }
