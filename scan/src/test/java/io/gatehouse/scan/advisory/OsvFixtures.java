@@ -34,12 +34,31 @@ public final class OsvFixtures {
         }
     }
 
+    public static final List<String> MALFORMED =
+            List.of("malformed/not-json.json", "malformed/event-without-version.json");
+
+    /** A fixture's bytes, read from the classpath (works from this module's test-jar too). */
     public static byte[] bytes(String name) {
-        try {
-            return Files.readAllBytes(root().resolve(name));
+        try (var in = OsvFixtures.class.getResourceAsStream("/osv/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no OSV fixture " + name);
+            }
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Copies every fixture (real, decoys, malformed) under {@code dir}, keeping their relative paths. */
+    public static Path copyTo(Path dir) throws IOException {
+        for (List<String> group : List.of(REAL, DECOYS, MALFORMED)) {
+            for (String name : group) {
+                Path target = dir.resolve(name);
+                Files.createDirectories(target.getParent());
+                Files.write(target, bytes(name));
+            }
+        }
+        return dir;
     }
 
     public static Advisory parse(String name) {
