@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +43,10 @@ public final class AdvisoryDatabase {
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
     private volatile Optional<ImportLogEntry> lastImport;
-    private boolean staleAlerted;
+    /** Whether this stale period's alert went out; separate from the import lock so /readyz never waits on an import. */
+    private final AtomicBoolean staleAlerted = new AtomicBoolean();
+
+    private final AtomicLong generation = new AtomicLong();
 
     /** What an import changed, and the snapshot that now includes it. */
     public record Change(ImportResult result, AdvisoryIndex index) {}
@@ -74,7 +79,7 @@ public final class AdvisoryDatabase {
         ImportResult result = new AdvisoryImporter(store, codec, clock)
                 .importFrom(path, source, id -> before.keysById().getOrDefault(id, Set.of()));
         lastImport = store.imports(1).stream().findFirst();
-        staleAlerted = false;
+        staleAlerted.set(false);
         if (result.changedAnything()) {
             snapshot = load();
         }
@@ -118,10 +123,9 @@ public final class AdvisoryDatabase {
      * Checks the age and raises {@link #STALE_RULE} once when the database turns stale; an import re-arms it.
      * Call periodically (and from health checks): repeated calls while stale raise nothing more.
      */
-    public synchronized AdvisoryStatus checkStaleness() {
+    public AdvisoryStatus checkStaleness() {
         AdvisoryStatus status = status();
-        if (status.stale() && !staleAlerted) {
-            staleAlerted = true;
+        if (status.stale() && staleAlerted.compareAndSet(false, true)) {
             String age = status.age().map(a -> a.toHours() + "h old").orElse("never imported");
             events.emit(new Event.AnomalyDetected(
                     clock.instant(),
@@ -149,7 +153,9 @@ public final class AdvisoryDatabase {
                 log.warn("stored advisory no longer parses, left out of the index: {}", e.getMessage());
             }
         });
-        String version = lastImport.map(l -> l.importedAt().toString()).orElse("empty") + "/" + advisories.size();
+        // Distinct per snapshot: the last import's time, the count, and a per-process generation.
+        String version = lastImport.map(l -> l.importedAt().toString()).orElse("empty") + "/" + advisories.size() + "/"
+                + generation.incrementAndGet();
         return new Snapshot(new OsvAdvisoryIndex(advisories, matcher, version), Map.copyOf(keys));
     }
 }

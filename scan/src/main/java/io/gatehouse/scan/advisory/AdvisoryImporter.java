@@ -97,12 +97,12 @@ public final class AdvisoryImporter {
             Enumeration<? extends ZipEntry> entries = file.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
+                if (!run.countEntry()) {
+                    run.reject(entry.getName(), "more than " + MAX_ENTRIES + " entries; the rest was not read");
+                    return;
+                }
                 if (entry.isDirectory() || !isJson(entry.getName())) {
                     continue;
-                }
-                if (!run.countEntry()) {
-                    run.reject(entry.getName(), "more than " + MAX_ENTRIES + " files; the rest was not read");
-                    return;
                 }
                 try (InputStream in = file.getInputStream(entry)) {
                     run.offer(entry.getName(), read(entry.getName(), in));

@@ -18,15 +18,27 @@ public record PackageKey(String ecosystem, String name) {
     }
 
     public static PackageKey of(String ecosystem, String name) {
-        String eco = ecosystem.trim();
-        return new PackageKey(eco, normaliseName(eco, name.trim()));
+        return new PackageKey(ecosystem, normaliseName(ecosystem, name));
     }
 
     static String normaliseName(String ecosystem, String name) {
-        if (ecosystem.equals("PyPI")) {
+        if (ecosystem.equals("PyPI") && !isPep503Normal(name)) {
             return PEP503_SEPARATORS.matcher(name).replaceAll("-").toLowerCase(Locale.ROOT);
         }
         return name;
+    }
+
+    /** Already lower case with single '-' separators: the common case, checked without a regex (hot path). */
+    private static boolean isPep503Normal(String name) {
+        char previous = 'a';
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '_' || c == '.' || (c >= 'A' && c <= 'Z') || (c == '-' && previous == '-') || c > 127) {
+                return false;
+            }
+            previous = c;
+        }
+        return true;
     }
 
     @Override

@@ -30,7 +30,8 @@ public final class OsvAdvisoryIndex implements AdvisoryIndex {
     private final int advisoryCount;
 
     /** One advisory's entry for one package, pre-digested. */
-    private record Entry(Advisory advisory, Affected affected, Severity severity, List<String> fixed) {}
+    private record Entry(
+            Advisory advisory, OsvMatcher.PreparedAffected prepared, Severity severity, List<String> fixed) {}
 
     public OsvAdvisoryIndex(Collection<Advisory> advisories, OsvMatcher matcher, String version) {
         this.matcher = matcher;
@@ -48,7 +49,7 @@ public final class OsvAdvisoryIndex implements AdvisoryIndex {
                 map.computeIfAbsent(key, k -> new ArrayList<>())
                         .add(new Entry(
                                 advisory,
-                                affected,
+                                matcher.prepare(affected, key.ecosystem()),
                                 AdvisorySeverity.of(advisory, affected),
                                 OsvMatcher.fixedVersions(affected)));
             }
@@ -73,8 +74,9 @@ public final class OsvAdvisoryIndex implements AdvisoryIndex {
         }
         // One advisory may name the package in several entries: affected if any says so, else unknown if any is.
         Map<String, Match> matches = new LinkedHashMap<>();
+        var version = matcher.version(pkg.sourceVersion());
         for (Entry entry : entries) {
-            AffectedCheck check = matcher.check(entry.affected(), pkg.ecosystem(), pkg.sourceVersion());
+            AffectedCheck check = entry.prepared().check(version);
             if (check == AffectedCheck.NOT_AFFECTED) {
                 continue;
             }

@@ -39,6 +39,11 @@ public final class TestSchemes {
             return version.matches("[0-9][0-9A-Za-z.+_-]*");
         }
 
+        public Parsed parse(String version) {
+            check(version);
+            return new Wrapped<>(new ComparableVersion(version));
+        }
+
         private void check(String v) {
             if (!isValid(v)) throw new UnparsableVersionException(name(), v, "does not start with a digit");
         }
@@ -52,19 +57,32 @@ public final class TestSchemes {
         public int compare(String left, String right) {
             if (left.equals("0")) return right.equals("0") ? 0 : -1;
             if (right.equals("0")) return 1;
-            return parse(left).compareTo(parse(right));
+            return semver(left).compareTo(semver(right));
         }
 
         public boolean isValid(String version) {
             return Semver.parse(version) != null;
         }
 
-        private Semver parse(String v) {
+        public Parsed parse(String version) {
+            return new Wrapped<>(semver(version));
+        }
+
+        private Semver semver(String v) {
             Semver s = Semver.parse(v);
             if (s == null) throw new UnparsableVersionException(name(), v, "not semver");
             return s;
         }
     };
+
+    /** A parsed version of a library type that is already comparable. */
+    record Wrapped<T extends Comparable<T>>(T value) implements VersionScheme.Parsed {
+        @SuppressWarnings("unchecked")
+        @Override
+        public int compareTo(VersionScheme.Parsed other) {
+            return value.compareTo(((Wrapped<T>) other).value);
+        }
+    }
 
     /** The real dpkg, one process per comparison: slow, but the reference order. */
     public static final VersionScheme DPKG = new VersionScheme() {
