@@ -120,13 +120,15 @@ public final class AdvisoryDatabase {
     }
 
     /**
-     * Checks the age and raises {@link #STALE_RULE} once when the database turns stale; an import re-arms it.
-     * Call periodically (and from health checks): repeated calls while stale raise nothing more.
+     * Checks the age and raises {@link #STALE_RULE} once when an imported database turns stale; the next import
+     * re-arms it. Call periodically (and from health checks): repeated calls while stale raise nothing more. A
+     * database never imported is stale too (status and /readyz say so) but raises no alert: there is nothing that
+     * went out of date, and an installation that does not scan yet should not page anyone at every start.
      */
     public AdvisoryStatus checkStaleness() {
         AdvisoryStatus status = status();
-        if (status.stale() && staleAlerted.compareAndSet(false, true)) {
-            String age = status.age().map(a -> a.toHours() + "h old").orElse("never imported");
+        if (status.stale() && status.importedAt().isPresent() && staleAlerted.compareAndSet(false, true)) {
+            String age = status.age().map(a -> a.toHours() + "h old").orElseThrow();
             events.emit(new Event.AnomalyDetected(
                     clock.instant(),
                     STALE_RULE,

@@ -66,6 +66,7 @@ class CvssV4ScoreTest {
         }
         assertThat(lines).hasSize(expectedCount);
         assertThat(mismatches).isEmpty();
+        System.out.printf("CVSS v4.0: %d vectors agree with the independent calculator%n", lines.size());
     }
 
     @Test
