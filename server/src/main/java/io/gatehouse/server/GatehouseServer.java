@@ -71,6 +71,10 @@ import io.gatehouse.oci.http.OciProtocol;
 import io.gatehouse.oci.http.OciRoutes;
 import io.gatehouse.oci.http.UploadsHandler;
 import io.gatehouse.oci.manifest.OciManifestInspector;
+import io.gatehouse.scan.advisory.AdvisoryDatabase;
+import io.gatehouse.scan.match.OsvMatcher;
+import io.gatehouse.server.advisory.AdvisoriesHandler;
+import io.gatehouse.server.advisory.AdvisoryMetrics;
 import io.gatehouse.server.config.ConfigValidator;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.ops.OpsHandler;
@@ -128,6 +132,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final Webhooks webhooks;
     private final WebhookSender webhookSender;
     private final AuditWriter auditWriter;
+    private final AdvisoryDatabase advisories;
+    private final AdvisoryMetrics advisoryMetrics;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Clock.systemUTC());
@@ -267,7 +273,17 @@ public final class GatehouseServer implements AutoCloseable {
                     "/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var oci = OciProtocol.wrap(ociDispatcher);
 
-            this.ops = new OpsHandler(metadata, blobs, registry);
+            // Vulnerability scanning: the advisory database (its index is what the scan pipeline matches against).
+            this.advisories = new AdvisoryDatabase(
+                    metadata.advisories(),
+                    OsvMatcher.withDefaultSchemes(),
+                    clock,
+                    ConfigValidator.duration(
+                            "scan.advisories.maxAge", config.scan().advisories().maxAge()),
+                    events);
+            this.advisoryMetrics = new AdvisoryMetrics(advisories, registry);
+
+            this.ops = new OpsHandler(metadata, blobs, registry, advisories);
             var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
             List<Route> systemRoutes = List.of(
                     Route.get("/token", null, tokenEndpoint::get),
@@ -282,6 +298,11 @@ public final class GatehouseServer implements AutoCloseable {
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
             apiRoutes.addAll(new WebhooksHandler(webhooks).routes());
             apiRoutes.addAll(new AuditHandler(auditLog).routes());
+            apiRoutes.addAll(new AdvisoriesHandler(
+                            advisories,
+                            config.scan().advisories().maxUploadBytes(),
+                            dataDir.resolve("tmp").resolve("advisories"))
+                    .routes());
             apiRoutes.addAll(new SingleSignOnHandler(
                             singleSignOn,
                             new CliSecrets(metadata.singleSignOn(), hasher, clock),
@@ -299,7 +320,8 @@ public final class GatehouseServer implements AutoCloseable {
                             "openapi/auth.json",
                             "openapi/sso.json",
                             "openapi/webhooks.json",
-                            "openapi/audit.json"))
+                            "openapi/audit.json",
+                            "openapi/advisories.json"))
                     .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
@@ -332,6 +354,11 @@ public final class GatehouseServer implements AutoCloseable {
         return metadata;
     }
 
+    /** The advisory database: its index for matching, imports, status and change listeners. */
+    public AdvisoryDatabase advisories() {
+        return advisories;
+    }
+
     /** Every route the server serves, from all its route tables. */
     public List<Route> routes() {
         return dispatchers.stream().flatMap(d -> d.routes().stream()).toList();
@@ -350,6 +377,7 @@ public final class GatehouseServer implements AutoCloseable {
     public void start() throws Exception {
         jetty.start();
         webhookSender.start();
+        advisoryMetrics.start();
         log.info("gatehouse listening on {}", baseUri());
     }
 
@@ -381,6 +409,7 @@ public final class GatehouseServer implements AutoCloseable {
         } catch (Exception e) {
             log.warn("HTTP server did not stop cleanly", e);
         } finally {
+            advisoryMetrics.close();
             // Events already handed to webhooks reach the queue before the database closes.
             webhooks.close();
             webhookSender.close();

@@ -2,6 +2,7 @@ package io.gatehouse.server;
 
 import io.gatehouse.access.AdminBootstrap;
 import io.gatehouse.server.cli.AdminCommands;
+import io.gatehouse.server.cli.AdvisoryCommands;
 import io.gatehouse.server.cli.AuditCommands;
 import io.gatehouse.server.cli.LoginCommands;
 import io.gatehouse.server.cli.PolicyCommands;
@@ -35,6 +36,7 @@ import picocli.CommandLine.Option;
             PolicyCommands.Group.class,
             WebhookCommands.Webhook.class,
             AuditCommands.Audit.class,
+            AdvisoryCommands.Advisories.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,
             CommandLine.HelpCommand.class

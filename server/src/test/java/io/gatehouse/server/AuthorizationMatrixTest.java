@@ -311,7 +311,12 @@ class AuthorizationMatrixTest {
             AdminCall.registry("audit verify", "POST", "/api/v1/audit/verify", null, 200),
             AdminCall.registry("audit pull recording get", "GET", "/api/v1/audit/pulls/teama", null, 200),
             AdminCall.registry("audit pull recording set", "PUT", "/api/v1/audit/pulls/teama", n -> """
-                    {"recordPulls":true}""", 200));
+                    {"recordPulls":true}""", 200),
+            // The advisory database is the registry's: only the system admin imports or reads its status. The
+            // body is an empty zip (its end-of-central-directory record alone), which imports nothing.
+            AdminCall.registry(
+                    "advisories import", "POST", "/api/v1/advisories", n -> "PK\u0005\u0006" + "\0".repeat(18), 200),
+            AdminCall.registry("advisories status", "GET", "/api/v1/advisories/status", null, 200));
 
     /**
      * The {@code /api/v1} routes that are not admin calls, so not in {@link #ADMIN_CALLS}; each with why. Only

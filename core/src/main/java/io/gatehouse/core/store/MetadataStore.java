@@ -41,6 +41,9 @@ public interface MetadataStore extends AutoCloseable {
     /** Webhooks, their persistent delivery queue and delivery log. */
     WebhookStore webhooks();
 
+    /** The imported OSV advisory database. */
+    AdvisoryStore advisories();
+
     /** The tamper-evident audit log: chained records, signed checkpoints, per-project pull recording. */
     AuditStore audit();
 

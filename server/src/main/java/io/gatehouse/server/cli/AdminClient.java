@@ -146,15 +146,41 @@ public final class AdminClient {
 
     private Optional<Answer> send(String authorization, String method, String path, Map<String, Object> body)
             throws IOException, InterruptedException {
+        return send(
+                authorization,
+                method,
+                path,
+                "application/json",
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)),
+                Duration.ofSeconds(30));
+    }
+
+    /** Sends a streamed body (an upload) as the configured caller and prints the answer; the exit code. */
+    int upload(String path, String contentType, HttpRequest.BodyPublisher body, Function<JsonNode, String> human)
+            throws IOException, InterruptedException {
+        Optional<String> authorization = authorization();
+        if (authorization.isEmpty()) {
+            return 2;
+        }
+        Optional<Answer> answer = send(authorization.get(), "POST", path, contentType, body, Duration.ofHours(1));
+        return answer.isEmpty() ? 1 : print(answer.get(), human);
+    }
+
+    private Optional<Answer> send(
+            String authorization,
+            String method,
+            String path,
+            String contentType,
+            HttpRequest.BodyPublisher body,
+            Duration timeout)
+            throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create(server() + path))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(timeout)
                 .header("Authorization", authorization)
-                .header("Content-Type", "application/json")
-                .method(
-                        method,
-                        body == null
-                                ? HttpRequest.BodyPublishers.noBody()
-                                : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+                .header("Content-Type", contentType)
+                .method(method, body)
                 .build();
         HttpResponse<String> response;
         try {

@@ -74,6 +74,12 @@ public final class ConfigValidator {
                 "audit.checkpointInterval",
                 "must be positive");
         require(duration("audit.retention", c.audit().retention()).isPositive(), "audit.retention", "must be positive");
+        require(
+                duration("scan.advisories.maxAge", c.scan().advisories().maxAge())
+                        .isPositive(),
+                "scan.advisories.maxAge",
+                "must be positive");
+        require(c.scan().advisories().maxUploadBytes() > 0, "scan.advisories.maxUploadBytes", "must be positive");
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {

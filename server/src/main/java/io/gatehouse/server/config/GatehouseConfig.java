@@ -15,7 +15,8 @@ public record GatehouseConfig(
         Federation federation,
         Webhooks webhooks,
         Anomaly anomaly,
-        Audit audit) {
+        Audit audit,
+        Scan scan) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -33,7 +34,8 @@ public record GatehouseConfig(
                 new Federation("60s", "5m", "5s", false),
                 new Webhooks(false, false, "10s", "5s", "10s", "1h", 10, "24h"),
                 Anomaly.defaults(),
-                new Audit("", 1000, "5m", "365d"));
+                new Audit("", 1000, "5m", "365d"),
+                new Scan(new Advisories("48h", 4L * 1024 * 1024 * 1024)));
     }
 
     /**
@@ -256,4 +258,13 @@ public record GatehouseConfig(
      * @param retention records older than this are deleted (a signed checkpoint anchors what remains)
      */
     public record Audit(String signingKeyFile, int checkpointEvery, String checkpointInterval, String retention) {}
+
+    /** Vulnerability scanning. */
+    public record Scan(Advisories advisories) {}
+
+    /**
+     * @param maxAge an advisory database older than this is stale: /readyz warns and an alert is raised
+     * @param maxUploadBytes the largest advisory zip {@code POST /api/v1/advisories} accepts
+     */
+    public record Advisories(String maxAge, long maxUploadBytes) {}
 }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.gatehouse.core.access.policy.AccessStore;
 import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.error.Unavailable;
+import io.gatehouse.core.store.AdvisoryStore;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.core.store.SingleSignOnStore;
 import io.gatehouse.core.store.WebhookStore;
@@ -85,6 +86,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final SingleSignOnStore singleSignOn;
     private final WebhookStore webhooks;
     private final AuditStore audit;
+    private final AdvisoryStore advisories;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -109,6 +111,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.singleSignOn = new JdbcSingleSignOn(database);
         this.webhooks = new JdbcWebhooks(database);
         this.audit = new JdbcAuditStore(database);
+        this.advisories = new JdbcAdvisoryStore(database);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -306,6 +309,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public AuditStore audit() {
         return audit;
+    }
+
+    @Override
+    public AdvisoryStore advisories() {
+        return advisories;
     }
 
     @Override

@@ -50,8 +50,9 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .mapTo(Long.class)
                         .one());
         // eight tables, nine for access control (V5: robot_federations), two for single sign-on (V4), three
-        // for webhooks (V7), four for the audit log (V6: with audit_journal_positions), and Flyway's history
-        assertThat(tables).isEqualTo(27);
+        // for webhooks (V7), four for the audit log (V6: with audit_journal_positions), two for advisories (V9),
+        // and Flyway's history
+        assertThat(tables).isEqualTo(29);
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */

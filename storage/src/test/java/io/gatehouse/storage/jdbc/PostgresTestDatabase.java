@@ -116,7 +116,9 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "webhooks",
                                             "audit_records",
                                             "audit_checkpoints",
-                                            "audit_pull_exemptions")
+                                            "audit_pull_exemptions",
+                                            "advisories",
+                                            "advisory_imports")
                                     .map(t -> schema + "." + t)
                                     .toList())
                     + " CASCADE");

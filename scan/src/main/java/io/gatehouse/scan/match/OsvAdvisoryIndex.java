@@ -1,0 +1,139 @@
+package io.gatehouse.scan.match;
+
+import io.gatehouse.core.scan.Severity;
+import io.gatehouse.core.scan.VulnerabilityFinding;
+import io.gatehouse.core.scan.VulnerabilityFinding.Certainty;
+import io.gatehouse.scan.advisory.Advisory;
+import io.gatehouse.scan.advisory.Advisory.Affected;
+import io.gatehouse.scan.advisory.AdvisoryIndex;
+import io.gatehouse.scan.advisory.PackageKey;
+import io.gatehouse.scan.sbom.DetectedPackage;
+import io.gatehouse.scan.severity.AdvisorySeverity;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable snapshot of the advisory database for matching: affected entries grouped by {@link PackageKey} in
+ * a hash map, each with its severity and fixed versions worked out once, so a lookup costs one hash probe plus
+ * the version comparisons of the few advisories naming the package.
+ */
+public final class OsvAdvisoryIndex implements AdvisoryIndex {
+    private final Map<PackageKey, List<Entry>> byPackage;
+    private final OsvMatcher matcher;
+    private final String version;
+    private final int advisoryCount;
+
+    /** One advisory's entry for one package, pre-digested. */
+    private record Entry(
+            Advisory advisory, OsvMatcher.PreparedAffected prepared, Severity severity, List<String> fixed) {}
+
+    public OsvAdvisoryIndex(Collection<Advisory> advisories, OsvMatcher matcher, String version) {
+        this.matcher = matcher;
+        this.version = version;
+        Map<PackageKey, List<Entry>> map = new HashMap<>();
+        int count = 0;
+        for (Advisory advisory : advisories) {
+            if (advisory.withdrawn().isPresent()) {
+                continue;
+            }
+            count++;
+            for (Affected affected : advisory.affected()) {
+                var key =
+                        PackageKey.of(affected.pkg().ecosystem(), affected.pkg().name());
+                map.computeIfAbsent(key, k -> new ArrayList<>())
+                        .add(new Entry(
+                                advisory,
+                                matcher.prepare(affected, key.ecosystem()),
+                                AdvisorySeverity.of(advisory, affected),
+                                OsvMatcher.fixedVersions(affected)));
+            }
+        }
+        map.replaceAll((k, v) -> List.copyOf(v));
+        this.byPackage = Map.copyOf(map);
+        this.advisoryCount = count;
+    }
+
+    public static OsvAdvisoryIndex empty() {
+        return new OsvAdvisoryIndex(List.of(), new OsvMatcher(e -> java.util.Optional.empty()), "empty");
+    }
+
+    @Override
+    public List<VulnerabilityFinding> findingsFor(DetectedPackage pkg) {
+        if (pkg.ecosystem().isEmpty()) {
+            return List.of();
+        }
+        List<Entry> entries = byPackage.get(PackageKey.of(pkg.ecosystem(), pkg.sourceName()));
+        if (entries == null) {
+            return List.of();
+        }
+        // One advisory may name the package in several entries: affected if any says so, else unknown if any is.
+        Map<String, Match> matches = new LinkedHashMap<>();
+        var version = matcher.version(pkg.sourceVersion());
+        for (Entry entry : entries) {
+            AffectedCheck check = entry.prepared().check(version);
+            if (check == AffectedCheck.NOT_AFFECTED) {
+                continue;
+            }
+            matches.computeIfAbsent(entry.advisory().id(), id -> new Match(entry))
+                    .add(entry, check);
+        }
+        List<VulnerabilityFinding> findings = new ArrayList<>(matches.size());
+        for (Match m : matches.values()) {
+            Advisory a = m.first.advisory();
+            findings.add(new VulnerabilityFinding(
+                    a.id(),
+                    a.aliases(),
+                    pkg.sourceName(),
+                    pkg.sourceVersion(),
+                    pkg.ecosystem(),
+                    m.severity,
+                    List.copyOf(m.fixed),
+                    pkg.purl(),
+                    pkg.path(),
+                    pkg.layer(),
+                    m.affected ? Certainty.AFFECTED : Certainty.UNKNOWN,
+                    a.summary()));
+        }
+        return findings;
+    }
+
+    /** The packages this snapshot has advisories for. */
+    public Set<PackageKey> packages() {
+        return byPackage.keySet();
+    }
+
+    public int advisoryCount() {
+        return advisoryCount;
+    }
+
+    @Override
+    public String version() {
+        return version;
+    }
+
+    private static final class Match {
+        final Entry first;
+        Severity severity;
+        boolean affected;
+        final Set<String> fixed = new LinkedHashSet<>();
+
+        Match(Entry first) {
+            this.first = first;
+            this.severity = first.severity();
+        }
+
+        void add(Entry entry, AffectedCheck check) {
+            affected |= check == AffectedCheck.AFFECTED;
+            fixed.addAll(entry.fixed());
+            if (entry.severity().ordinal() < severity.ordinal()) {
+                severity = entry.severity();
+            }
+        }
+    }
+}
