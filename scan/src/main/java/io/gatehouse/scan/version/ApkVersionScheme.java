@@ -29,7 +29,7 @@ public final class ApkVersionScheme extends ParsedVersionScheme<String> {
     }
 
     @Override
-    String parse(String v) {
+    String parseVersion(String v) {
         var t = new Tokens(v);
         while (t.kind < END) {
             t.next();

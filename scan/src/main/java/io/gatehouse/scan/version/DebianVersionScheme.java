@@ -16,7 +16,7 @@ public final class DebianVersionScheme extends ParsedVersionScheme<DebianVersion
     }
 
     @Override
-    Parts parse(String v) {
+    Parts parseVersion(String v) {
         long epoch = 0;
         int colon = v.indexOf(':');
         int start = 0;

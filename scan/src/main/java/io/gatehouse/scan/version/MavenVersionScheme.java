@@ -13,7 +13,7 @@ public final class MavenVersionScheme extends ParsedVersionScheme<ComparableVers
     }
 
     @Override
-    ComparableVersion parse(String version) {
+    ComparableVersion parseVersion(String version) {
         for (int i = 0; i < version.length(); i++) {
             if (Character.isWhitespace(version.charAt(i)) || Character.isISOControl(version.charAt(i))) {
                 throw unparsable(version, "it contains whitespace or a control character");

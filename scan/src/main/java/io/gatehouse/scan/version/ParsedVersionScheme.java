@@ -60,11 +60,30 @@ abstract class ParsedVersionScheme<V> implements VersionScheme {
         if (version.length() > MAX_LENGTH) {
             throw unparsable(version.substring(0, 32) + "…", "it is longer than " + MAX_LENGTH + " characters");
         }
-        return parse(version);
+        return parseVersion(version);
+    }
+
+    /** Parses once for many comparisons; OSV's {@code "0"} becomes a value below every version. */
+    @Override
+    public final Parsed parse(String version) {
+        return new ParsedValue<>(this, OSV_ZERO.equals(version) ? null : checkedParse(version));
+    }
+
+    /** A value parsed by {@code scheme}; {@code value} null for OSV's {@code "0"}. */
+    private record ParsedValue<V>(ParsedVersionScheme<V> scheme, V value) implements Parsed {
+        @Override
+        @SuppressWarnings("unchecked")
+        public int compareTo(Parsed other) {
+            V theirs = ((ParsedValue<V>) other).value;
+            if (value == null || theirs == null) {
+                return Boolean.compare(value != null, theirs != null);
+            }
+            return scheme.order(value, theirs);
+        }
     }
 
     /** Parses a non-empty version of bounded length. */
-    abstract V parse(String version);
+    abstract V parseVersion(String version);
 
     abstract int order(V left, V right);
 

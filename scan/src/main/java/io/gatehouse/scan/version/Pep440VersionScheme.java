@@ -31,7 +31,7 @@ public final class Pep440VersionScheme extends ParsedVersionScheme<Pep440Version
     }
 
     @Override
-    Pep440Version parse(String v) {
+    Pep440Version parseVersion(String v) {
         var s = new Scanner(v);
         s.skipSpaces();
         if (s.peekIgnoreCase('v')) {

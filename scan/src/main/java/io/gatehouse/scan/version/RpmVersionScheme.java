@@ -16,7 +16,7 @@ public final class RpmVersionScheme extends ParsedVersionScheme<RpmVersionScheme
     }
 
     @Override
-    Evr parse(String v) {
+    Evr parseVersion(String v) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             if (c <= ' ' || c >= 0x7f) {

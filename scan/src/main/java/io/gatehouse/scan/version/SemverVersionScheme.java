@@ -18,7 +18,7 @@ public class SemverVersionScheme extends ParsedVersionScheme<SemanticVersion> {
     }
 
     @Override
-    final SemanticVersion parse(String version) {
+    final SemanticVersion parseVersion(String version) {
         String[] why = new String[1];
         var parsed = SemanticVersion.parse(version, syntax, why);
         if (parsed == null) {
