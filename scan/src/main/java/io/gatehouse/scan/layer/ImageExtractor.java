@@ -65,9 +65,9 @@ public final class ImageExtractor implements SbomExtraction {
         for (int i = 0; i < layers.size(); i++) {
             LayerSource layer = layers.get(i);
             budget.startLayer(layer.digest());
-            try (InputStream stored = layer.open()) {
-                new LayerWalk(extractors, limits, budget, image, i, layer.digest())
-                        .walk(LayerDecompression.open(stored, budget));
+            try (InputStream stored = layer.open();
+                    InputStream tar = LayerDecompression.open(stored, budget)) {
+                new LayerWalk(extractors, limits, budget, image, i, layer.digest()).walk(tar);
             } catch (LayerLimitExceededException e) {
                 findings.add(new ContentFinding(
                         LIMIT_FINDING, Severity.HIGH, e.limit(), e.getMessage(), layer.digest(), ""));

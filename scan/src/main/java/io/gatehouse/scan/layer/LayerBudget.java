@@ -9,6 +9,9 @@ import java.io.IOException;
  * stream, so a bomb is stopped after a few megabytes, not after it has been inflated) and the bytes a single tar
  * header may take (GNU long names, PAX records, sparse maps, which the tar reader buffers).
  *
+ * <p>Decompression runs a little ahead on its own thread ({@link ReadAheadInputStream}), so the byte counts
+ * arrive from there while entries and headers are counted by the tar reader: the methods are synchronized.
+ *
  * <p>It also remembers the first failure of the layer stream itself, because an extractor reading an entry may
  * catch or wrap it: the walker asks here whether an extractor's exception was really the layer's.
  */
@@ -32,7 +35,7 @@ final class LayerBudget {
         this.limits = limits;
     }
 
-    void startLayer(String digest) {
+    synchronized void startLayer(String digest) {
         layer = digest;
         layerCompressed = 0;
         layerUncompressed = 0;
@@ -42,15 +45,15 @@ final class LayerBudget {
     }
 
     /** Whether the layer's bytes are compressed, so the ratio means something. */
-    void compressed(boolean compressed) {
+    synchronized void compressed(boolean compressed) {
         this.compressed = compressed;
     }
 
-    void compressedRead(long n) {
+    synchronized void compressedRead(long n) {
         layerCompressed += n;
     }
 
-    void uncompressedRead(long n) throws LayerLimitExceededException {
+    synchronized void uncompressedRead(long n) throws LayerLimitExceededException {
         totalUncompressed += n;
         layerUncompressed += n;
         if (totalUncompressed > limits.maxUncompressedBytes()) {
@@ -68,6 +71,10 @@ final class LayerBudget {
                     "layer " + layer + " inflates more than " + limits.maxCompressionRatio() + ":1 ("
                             + layerUncompressed + " bytes from " + layerCompressed + ")"));
         }
+    }
+
+    /** Bytes the tar reader consumed: while it parses headers they count against {@link #MAX_HEADER_BYTES}. */
+    synchronized void tarRead(long n) throws LayerLimitExceededException {
         if (headerBytes >= 0 && (headerBytes += n) > MAX_HEADER_BYTES) {
             throw fail(new LayerLimitExceededException(
                     "maxPathLength",
@@ -78,15 +85,15 @@ final class LayerBudget {
     }
 
     /** The tar reader is reading headers until {@link #endHeaders()}: their size is bounded. */
-    void beginHeaders() {
+    synchronized void beginHeaders() {
         headerBytes = 0;
     }
 
-    void endHeaders() {
+    synchronized void endHeaders() {
         headerBytes = -1;
     }
 
-    void entry() throws LayerLimitExceededException {
+    synchronized void entry() throws LayerLimitExceededException {
         if (++entries > limits.maxEntries()) {
             throw fail(new LayerLimitExceededException(
                     "maxEntries", true, "the image's layers hold more than " + limits.maxEntries() + " entries"));
@@ -94,25 +101,25 @@ final class LayerBudget {
     }
 
     /** Records a failure of the layer stream (decompression, tar structure, limits) and returns it. */
-    <E extends IOException> E fail(E e) {
+    synchronized <E extends IOException> E fail(E e) {
         if (failure == null) failure = e;
         return e;
     }
 
     /** The layer stream's first failure in the current layer, if any. */
-    IOException failure() {
+    synchronized IOException failure() {
         return failure;
     }
 
-    String layer() {
+    synchronized String layer() {
         return layer;
     }
 
-    long layerUncompressed() {
+    synchronized long layerUncompressed() {
         return layerUncompressed;
     }
 
-    long layerCompressed() {
+    synchronized long layerCompressed() {
         return layerCompressed;
     }
 }

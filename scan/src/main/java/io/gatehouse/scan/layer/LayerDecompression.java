@@ -21,7 +21,10 @@ final class LayerDecompression {
 
     private LayerDecompression() {}
 
-    /** The uncompressed tar bytes of {@code stored}, metered against the budget. */
+    /**
+     * The uncompressed tar bytes of {@code stored}, metered against the budget and decompressed ahead on another
+     * thread; closing it stops that thread.
+     */
     static InputStream open(InputStream stored, LayerBudget budget) throws IOException {
         var raw = new BufferedInputStream(MeteredInputStream.compressed(stored, budget), BUFFER);
         byte[] magic = peek(raw, XZ.length);
@@ -40,7 +43,8 @@ final class LayerDecompression {
             tar = raw;
         }
         budget.compressed(tar != raw);
-        return MeteredInputStream.uncompressed(tar, budget);
+        var ahead = new ReadAheadInputStream(MeteredInputStream.uncompressed(tar, budget));
+        return MeteredInputStream.tarInput(ahead, budget);
     }
 
     private static byte[] peek(BufferedInputStream in, int n) throws IOException {

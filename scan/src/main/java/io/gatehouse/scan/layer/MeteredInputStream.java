@@ -7,23 +7,34 @@ import java.io.InputStream;
 /** Reports every byte read or skipped to a {@link LayerBudget}, and records the stream's own failures there. */
 final class MeteredInputStream extends FilterInputStream {
     private final LayerBudget budget;
-    private final boolean uncompressed;
+    private final Kind kind;
     private final byte[] one = new byte[1];
 
-    private MeteredInputStream(InputStream in, LayerBudget budget, boolean uncompressed) {
+    private enum Kind {
+        COMPRESSED,
+        UNCOMPRESSED,
+        TAR_INPUT
+    }
+
+    private MeteredInputStream(InputStream in, LayerBudget budget, Kind kind) {
         super(in);
         this.budget = budget;
-        this.uncompressed = uncompressed;
+        this.kind = kind;
     }
 
     /** The layer's stored bytes, as read from the blob. */
     static MeteredInputStream compressed(InputStream in, LayerBudget budget) {
-        return new MeteredInputStream(in, budget, false);
+        return new MeteredInputStream(in, budget, Kind.COMPRESSED);
     }
 
-    /** The decompressed tar stream. */
+    /** The decompressed tar stream, as the decompressor produces it. */
     static MeteredInputStream uncompressed(InputStream in, LayerBudget budget) {
-        return new MeteredInputStream(in, budget, true);
+        return new MeteredInputStream(in, budget, Kind.UNCOMPRESSED);
+    }
+
+    /** The decompressed tar stream, as the tar reader consumes it. */
+    static MeteredInputStream tarInput(InputStream in, LayerBudget budget) {
+        return new MeteredInputStream(in, budget, Kind.TAR_INPUT);
     }
 
     @Override
@@ -57,10 +68,10 @@ final class MeteredInputStream extends FilterInputStream {
     }
 
     private void count(long n) throws LayerLimitExceededException {
-        if (uncompressed) {
-            budget.uncompressedRead(n);
-        } else {
-            budget.compressedRead(n);
+        switch (kind) {
+            case COMPRESSED -> budget.compressedRead(n);
+            case UNCOMPRESSED -> budget.uncompressedRead(n);
+            case TAR_INPUT -> budget.tarRead(n);
         }
     }
 
