@@ -68,20 +68,22 @@ public final class ImageExtractor implements SbomExtraction {
             try (InputStream stored = layer.open();
                     InputStream tar = LayerDecompression.open(stored, budget)) {
                 new LayerWalk(extractors, limits, budget, image, i, layer.digest()).walk(tar);
-            } catch (LayerLimitExceededException e) {
-                findings.add(new ContentFinding(
-                        LIMIT_FINDING, Severity.HIGH, e.limit(), e.getMessage(), layer.digest(), ""));
-                if (e.imageWide()) break;
             } catch (UnsafePathException e) {
                 findings.add(new ContentFinding(
                         UNSAFE_PATH_FINDING, Severity.HIGH, "path", e.getMessage(), layer.digest(), ""));
             } catch (LayerFormatException e) {
                 throw e;
             } catch (IOException e) {
-                throw new LayerFormatException(
-                        "layer " + layer.digest() + " (" + (i + 1) + " of " + layers.size()
-                                + ") is not a readable tar stream: " + e.getMessage(),
-                        e);
+                // A limit may surface wrapped by the tar reader or an extractor: the budget knows what happened.
+                if (!(budget.failure() instanceof LayerLimitExceededException limit)) {
+                    throw new LayerFormatException(
+                            "layer " + layer.digest() + " (" + (i + 1) + " of " + layers.size()
+                                    + ") is not a readable tar stream: " + e.getMessage(),
+                            e);
+                }
+                findings.add(new ContentFinding(
+                        LIMIT_FINDING, Severity.HIGH, limit.limit(), limit.getMessage(), layer.digest(), ""));
+                if (limit.imageWide()) break;
             }
         }
         return sbom(image, findings);

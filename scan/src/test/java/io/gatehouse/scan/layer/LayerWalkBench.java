@@ -121,6 +121,8 @@ class LayerWalkBench {
             byte[] status = ("Package: pkg" + index + "\nStatus: install ok installed\nVersion: 1.0-" + index + "\n")
                     .getBytes(StandardCharsets.UTF_8);
             put(tar, "var/lib/dpkg/status.d/pkg" + index, status, status.length);
+            byte[] os = "ID=debian\nVERSION_ID=12\n".getBytes(StandardCharsets.UTF_8);
+            put(tar, "etc/os-release", os, os.length);
             for (int f = 0; f < 50_000; f++) {
                 String name = "usr/share/bench" + index + "/d" + (f / 1000) + "/file-" + f + ".txt";
                 written += put(tar, name, block, 4096);
