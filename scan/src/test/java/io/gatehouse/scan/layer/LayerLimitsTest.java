@@ -11,12 +11,14 @@ import io.gatehouse.scan.sbom.ContentFinding;
 import io.gatehouse.scan.sbom.ExtractionLimits;
 import io.gatehouse.scan.sbom.LayerSource;
 import io.gatehouse.scan.sbom.Sbom;
+import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -137,6 +139,44 @@ class LayerLimitsTest {
             assertThat(f.subject()).isEqualTo("maxPathLength");
             assertThat(f.detail()).contains("exceeds 1048576 bytes");
         });
+    }
+
+    @Test
+    void chainOfPaxHeadersIsRefusedBeforeItExhaustsTheStack() throws IOException {
+        // Each PAX header makes the tar reader recurse for the next entry; a long chain is a crafted layer.
+        var raw = new ByteArrayOutputStream();
+        try (var tar = new TarArchiveOutputStream(raw)) {
+            byte[] record = "16 path=var/x/y\n".getBytes(StandardCharsets.UTF_8);
+            for (int i = 0; i < 1000; i++) {
+                var pax = new TarArchiveEntry("PaxHeader/x", TarConstants.LF_PAX_EXTENDED_HEADER_LC);
+                pax.setSize(record.length);
+                tar.putArchiveEntry(pax);
+                tar.write(record);
+                tar.closeArchiveEntry();
+            }
+        }
+        Sbom sbom = extractor.extract(
+                List.of(TestLayer.source(TestLayer.compress(raw.toByteArray(), Compression.GZIP))),
+                ExtractionLimits.DEFAULTS);
+
+        assertThat(sbom.findings()).singleElement().satisfies(f -> {
+            assertThat(f.subject()).isEqualTo("maxPathLength");
+            assertThat(f.detail()).contains("chains more than 256 header records");
+        });
+    }
+
+    @Test
+    void noReadAheadThreadOutlivesAnExtraction() throws IOException {
+        var many = new TestLayer();
+        for (int i = 0; i < 50; i++) many.file("data/f" + i, "x");
+        var limits = new ExtractionLimits(1L << 30, 10, 4096, 200, 1 << 20, 4);
+
+        extractor.extract(List.of(many.source(Compression.GZIP)), limits); // stopped early by maxEntries
+        extractor.extract(List.of(packages().source(Compression.ZSTD)), ExtractionLimits.DEFAULTS);
+
+        assertThat(Thread.getAllStackTraces().keySet())
+                .extracting(Thread::getName)
+                .doesNotContain("layer-read-ahead");
     }
 
     @Test
