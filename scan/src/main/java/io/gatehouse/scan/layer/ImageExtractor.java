@@ -1,6 +1,7 @@
 package io.gatehouse.scan.layer;
 
 import io.gatehouse.core.scan.Severity;
+import io.gatehouse.scan.extract.lang.LanguageExtractors;
 import io.gatehouse.scan.os.ApkInstalledExtractor;
 import io.gatehouse.scan.os.Distro;
 import io.gatehouse.scan.os.DpkgStatusExtractor;
@@ -44,13 +45,15 @@ public final class ImageExtractor implements SbomExtraction {
         this.extractors = List.copyOf(extractors);
     }
 
-    /** The OS extractors: os-release, dpkg, apk, rpm. */
+    /** The OS extractors (os-release, dpkg, apk, rpm) and the language ones (Maven, npm, PyPI, Go, pickle). */
     public static ImageExtractor withDefaultExtractors() {
-        return new ImageExtractor(List.of(
+        var extractors = new ArrayList<Extractor>(List.of(
                 new OsReleaseExtractor(),
                 new DpkgStatusExtractor(),
                 new ApkInstalledExtractor(),
                 new RpmDatabaseExtractor()));
+        extractors.addAll(LanguageExtractors.all());
+        return new ImageExtractor(extractors);
     }
 
     public List<Extractor> extractors() {
