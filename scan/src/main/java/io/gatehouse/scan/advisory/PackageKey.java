@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 /**
  * A package as advisories name it: the OSV ecosystem exactly (an advisory for {@code Debian:12} is not one for
  * {@code Debian:11}) and the name normalised the way the ecosystem compares names (PyPI per PEP 503; others,
- * Maven's {@code group:artifact} and npm included, exactly).
+ * Maven's {@code group:artifact} and npm included, exactly). Ubuntu's {@code :LTS} suffix is dropped
+ * ({@code Ubuntu:22.04:LTS} is {@code Ubuntu:22.04}, as osv.dev reads it), since os-release cannot tell it.
  */
 public record PackageKey(String ecosystem, String name) {
     private static final Pattern PEP503_SEPARATORS = Pattern.compile("[-_.]+");
@@ -18,7 +19,13 @@ public record PackageKey(String ecosystem, String name) {
     }
 
     public static PackageKey of(String ecosystem, String name) {
-        return new PackageKey(ecosystem, normaliseName(ecosystem, name));
+        return new PackageKey(normaliseEcosystem(ecosystem), normaliseName(ecosystem, name));
+    }
+
+    static String normaliseEcosystem(String ecosystem) {
+        return ecosystem.startsWith("Ubuntu:") && ecosystem.endsWith(":LTS")
+                ? ecosystem.substring(0, ecosystem.length() - ":LTS".length())
+                : ecosystem;
     }
 
     static String normaliseName(String ecosystem, String name) {
