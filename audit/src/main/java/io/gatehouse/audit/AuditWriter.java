@@ -55,7 +55,7 @@ public final class AuditWriter implements AutoCloseable {
     }
 
     /** How long journaled entries may wait before they are chained into the database. */
-    static final Duration DRAIN_INTERVAL = Duration.ofMillis(250);
+    static final Duration DRAIN_INTERVAL = Duration.ofSeconds(1);
 
     /** Entries chained per database transaction when draining the journal. */
     static final int DRAIN_BATCH = 5000;
