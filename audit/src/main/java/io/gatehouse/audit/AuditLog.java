@@ -3,9 +3,9 @@ package io.gatehouse.audit;
 import io.gatehouse.core.audit.AuditQuery;
 import io.gatehouse.core.audit.AuditRecord;
 import io.gatehouse.core.audit.AuditStore;
+import io.gatehouse.core.error.Conflict;
 import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.error.NotFound;
-import io.gatehouse.core.error.Unsupported;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventSink;
 import java.time.Clock;
@@ -84,7 +84,7 @@ public final class AuditLog {
     /** Runs the configured export now (it also runs on its own schedule); the run is an audited admin change. */
     public AuditExporter.Result exportNow(String actor, String sourceAddress, String requestId) {
         AuditExporter export =
-                exporter.orElseThrow(() -> new Unsupported("no audit export is configured (audit.export.s3.bucket)"));
+                exporter.orElseThrow(() -> new Conflict("no audit export is configured (audit.export.s3.bucket)"));
         AuditExporter.Result result = export.exportNow();
         events.emit(new Event.AdminChanged(
                 clock.instant(),
