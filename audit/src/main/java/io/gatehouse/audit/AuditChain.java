@@ -15,10 +15,15 @@ import java.util.Map;
  * is what the previous-hash links say, and a record moved to another place breaks the links around it.
  */
 public final class AuditChain {
+    private static final byte[] NULL_FIELD = "-\n".getBytes(StandardCharsets.US_ASCII);
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(AuditChain::newSha256);
+
     private AuditChain() {}
 
     public static String hash(String previousHash, AuditEntry e) {
-        var out = new StringBuilder(512);
+        MessageDigest out = SHA256.get();
+        out.reset();
         field(out, e.at().toString());
         field(out, e.kind());
         field(out, e.principal());
@@ -39,7 +44,7 @@ public final class AuditChain {
             field(out, d.getValue());
         }
         field(out, previousHash);
-        return HexFormat.of().formatHex(sha256(out.toString().getBytes(StandardCharsets.UTF_8)));
+        return HEX.formatHex(out.digest());
     }
 
     /** The record that follows {@code previous} (null for the first ever). */
@@ -51,20 +56,26 @@ public final class AuditChain {
         return hash(r.previousHash(), r.entry()).equals(r.hash());
     }
 
-    private static void field(StringBuilder out, String value) {
+    /** Feeds the digest directly (no intermediate string): the writer hashes every record on its hot path. */
+    private static void field(MessageDigest out, String value) {
         if (value == null) {
-            out.append("-\n");
+            out.update(NULL_FIELD);
             return;
         }
-        out.append(value.getBytes(StandardCharsets.UTF_8).length)
-                .append(':')
-                .append(value)
-                .append('\n');
+        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+        out.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
+        out.update((byte) ':');
+        out.update(bytes);
+        out.update((byte) '\n');
     }
 
     static byte[] sha256(byte[] bytes) {
+        return newSha256().digest(bytes);
+    }
+
+    private static MessageDigest newSha256() {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }

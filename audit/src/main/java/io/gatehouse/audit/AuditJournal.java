@@ -42,6 +42,14 @@ import java.util.zip.CRC32C;
  */
 public final class AuditJournal implements AutoCloseable {
     static final long SEGMENT_BYTES = 16L << 20;
+    /**
+     * The segment file grows in zero-filled steps of this size ahead of the entries: an fdatasync then flushes
+     * only the overwritten blocks, not also the file's new size (a file-system journal commit), for all but
+     * one batch per step.
+     */
+    static final int GROWTH_STEP = 1 << 20;
+
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10);
     private static final String PREFIX = "journal-";
     private static final String SUFFIX = ".log";
 
@@ -55,6 +63,7 @@ public final class AuditJournal implements AutoCloseable {
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private FileChannel current;
     private long currentBase;
+    private long allocated; // size of the current segment file: entries, then zeros
     private long written; // logical end of what was written
     private long durable; // logical end of what a finished sync covers
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -93,10 +102,12 @@ public final class AuditJournal implements AutoCloseable {
                     segments.lastEntry().getValue(), StandardOpenOption.READ, StandardOpenOption.WRITE);
             long valid = scanValidEnd(current);
             if (valid < current.size()) {
-                current.truncate(valid); // a torn write the crash interrupted: it was never acknowledged
+                // Zeros grown ahead, or a torn write the crash interrupted (never acknowledged): cut both, so
+                // nothing stale can follow the entries written from here on.
+                current.truncate(valid);
                 current.force(true);
             }
-            current.position(valid);
+            allocated = valid;
             written = currentBase + valid;
         }
         durable = written;
@@ -176,20 +187,24 @@ public final class AuditJournal implements AutoCloseable {
                 lock.unlock();
             }
         }
-        ByteBuffer b = ByteBuffer.allocate(size);
-        for (Pending p : batch) {
-            b.put(p.frame());
-        }
-        b.flip();
+        long offset = written - currentBase;
         try {
+            if (offset + size > allocated) {
+                grow(offset + size);
+            }
+            ByteBuffer b = ByteBuffer.allocate(size);
+            for (Pending p : batch) {
+                b.put(p.frame());
+            }
+            b.flip();
             while (b.hasRemaining()) {
-                current.write(b);
+                current.write(b, offset + b.position());
             }
             current.force(false);
         } catch (IOException e) {
             try {
-                current.truncate(written - currentBase); // no half-written frame before the next batch
-                current.position(written - currentBase);
+                current.truncate(offset); // no half-written frame before the next batch
+                allocated = Math.min(allocated, offset);
             } catch (IOException ignored) {
                 // the next open cuts a torn tail off anyway
             }
@@ -201,6 +216,16 @@ public final class AuditJournal implements AutoCloseable {
             durable = written;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Extends the current segment with zeros to at least {@code end}, a whole number of growth steps. */
+    private void grow(long end) throws IOException {
+        long target = (end + GROWTH_STEP - 1) / GROWTH_STEP * GROWTH_STEP;
+        while (allocated < target) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), target - allocated));
+            allocated += current.write(zeros, allocated);
         }
     }
 
@@ -321,6 +346,7 @@ public final class AuditJournal implements AutoCloseable {
         }
         current = ch;
         currentBase = base;
+        allocated = 0;
         written = base;
         segments.put(base, file);
     }

@@ -3,6 +3,7 @@ package io.gatehouse.audit;
 import io.gatehouse.core.audit.AuditQuery;
 import io.gatehouse.core.audit.AuditRecord;
 import io.gatehouse.core.audit.AuditStore;
+import io.gatehouse.core.error.Conflict;
 import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.error.NotFound;
 import io.gatehouse.core.event.Event;
@@ -26,6 +27,7 @@ public final class AuditLog {
     private final Predicate<String> projectExists;
     private final EventSink events;
     private final Clock clock;
+    private final Optional<AuditExporter> exporter;
 
     /**
      * @param projectExists whether a project of that name exists (pull recording is set per project)
@@ -38,6 +40,19 @@ public final class AuditLog {
             Predicate<String> projectExists,
             EventSink events,
             Clock clock) {
+        this(store, verifier, recorder, projectExists, events, clock, Optional.empty());
+    }
+
+    /** @param exporter the configured export to long-term storage, if any */
+    public AuditLog(
+            AuditStore store,
+            AuditVerifier verifier,
+            AuditRecorder recorder,
+            Predicate<String> projectExists,
+            EventSink events,
+            Clock clock,
+            Optional<AuditExporter> exporter) {
+        this.exporter = exporter;
         this.store = store;
         this.verifier = verifier;
         this.recorder = recorder;
@@ -64,6 +79,25 @@ public final class AuditLog {
 
     public AuditVerifier.Result verify() {
         return verifier.verify();
+    }
+
+    /** Runs the configured export now (it also runs on its own schedule); the run is an audited admin change. */
+    public AuditExporter.Result exportNow(String actor, String sourceAddress, String requestId) {
+        AuditExporter export =
+                exporter.orElseThrow(() -> new Conflict("no audit export is configured (audit.export.s3.bucket)"));
+        AuditExporter.Result result = export.exportNow();
+        events.emit(new Event.AdminChanged(
+                clock.instant(),
+                actor,
+                sourceAddress,
+                requestId,
+                "audit.export",
+                "audit-archive",
+                Map.of(
+                        "objects", Integer.toString(result.objects().size()),
+                        "records", Long.toString(result.records()),
+                        "exportedThrough", Long.toString(result.exportedThrough()))));
+        return result;
     }
 
     public boolean recordsPulls(String project) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,7 @@ public final class AuditWriter implements AutoCloseable {
     }
 
     /** How long journaled entries may wait before they are chained into the database. */
-    static final Duration DRAIN_INTERVAL = Duration.ofMillis(250);
+    static final Duration DRAIN_INTERVAL = Duration.ofSeconds(1);
 
     /** Entries chained per database transaction when draining the journal. */
     static final int DRAIN_BATCH = 5000;
@@ -70,6 +71,8 @@ public final class AuditWriter implements AutoCloseable {
     private volatile boolean closing;
     private long drained; // journal position chained into the database
     private volatile RuntimeException drainFailure; // the last drain failed: refuse new entries until one succeeds
+
+    private volatile LongSupplier exportedThrough = () -> Long.MAX_VALUE; // no export: retention alone decides
 
     private long headSequence;
     private String headHash;
@@ -302,6 +305,14 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * With an export configured, retention deletes only records the archive holds: {@code exportedThrough}
+     * gives the highest exported sequence.
+     */
+    public void retainUntilExported(LongSupplier exportedThrough) {
+        this.exportedThrough = exportedThrough;
+    }
+
     /** Deletes records older than the retention period; a signed checkpoint at the last one anchors the rest. */
     void applyRetention(Instant now) {
         Optional<Long> through = store.lastSequenceBefore(now.minus(settings.retention()));
@@ -309,8 +320,12 @@ public final class AuditWriter implements AutoCloseable {
         if (through.isEmpty()) {
             return;
         }
-        long sequence = through.get();
-        AuditRecord last = store.after(sequence - 1, 1).getFirst();
+        long sequence = Math.min(through.get(), exportedThrough.getAsLong());
+        List<AuditRecord> at = store.after(sequence - 1, 1);
+        if (sequence < 1 || at.isEmpty() || at.getFirst().sequence() != sequence) {
+            return; // nothing exported yet, or retention already deleted through there
+        }
+        AuditRecord last = at.getFirst();
         Instant cutoff = now.minus(settings.retention());
         store.addCheckpoint(key.sign(sequence, last.hash(), now, Optional.of(cutoff)));
         int deleted = store.deleteThrough(sequence);

@@ -81,8 +81,16 @@ class AuditJournalTest {
             }
         }
         Path segment = segments().getLast();
+        long end = 0;
+        for (int n = 0; n < 3; n++) {
+            end += AuditJournal.frame(entry(n)).length;
+        }
+        assertThat(Files.size(segment)).as("grown ahead with zeros").isGreaterThan(end);
+        // The crash tore the next write: part of a frame right after the last entry, zeros after it.
         byte[] torn = AuditJournal.frame(entry(3));
-        Files.write(segment, java.util.Arrays.copyOf(torn, torn.length - 5), StandardOpenOption.APPEND);
+        try (var ch = java.nio.channels.FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(java.util.Arrays.copyOf(torn, torn.length - 5)), end);
+        }
         try (var journal = AuditJournal.open(dir)) {
             assertThat(journal.node()).isEqualTo(node);
             assertThat(journal.read(0, 100).entries()).containsExactly(entry(0), entry(1), entry(2));

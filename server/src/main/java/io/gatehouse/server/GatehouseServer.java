@@ -18,6 +18,8 @@ import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.audit.AuditExportSchedule;
+import io.gatehouse.audit.AuditExporter;
 import io.gatehouse.audit.AuditJournal;
 import io.gatehouse.audit.AuditLog;
 import io.gatehouse.audit.AuditRecorder;
@@ -80,6 +82,7 @@ import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.ops.OpsHandler;
 import io.gatehouse.storage.blob.FileSystemBlobStore;
 import io.gatehouse.storage.blob.InstrumentedBlobStore;
+import io.gatehouse.storage.blob.S3AuditArchive;
 import io.gatehouse.storage.blob.S3BlobStore;
 import io.gatehouse.storage.blob.S3Settings;
 import io.gatehouse.storage.jdbc.DatabaseSettings;
@@ -116,6 +119,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatehouseServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatehouseServer.class);
+    /** How often a node checks whether an audit export is due (each check lists the archive once). */
+    private static final Duration EXPORT_CHECK = Duration.ofMinutes(1);
 
     private final GatehouseConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -134,6 +139,8 @@ public final class GatehouseServer implements AutoCloseable {
     private final AuditWriter auditWriter;
     private final AdvisoryDatabase advisories;
     private final AdvisoryMetrics advisoryMetrics;
+    private final Optional<S3AuditArchive> auditArchive;
+    private final Optional<AuditExportSchedule> auditExport;
 
     public GatehouseServer(GatehouseConfig config) {
         this(config, Clock.systemUTC());
@@ -170,13 +177,31 @@ public final class GatehouseServer implements AutoCloseable {
             var auditRecorder = new AuditRecorder(auditWriter::record, metadata.audit(), clock);
             events.subscribeRequired(auditRecorder);
             var chained = new ChainedAuditStore(metadata.audit(), auditWriter);
+            var exportSettings = config.audit().export();
+            this.auditArchive = exportSettings.enabled()
+                    ? Optional.of(new S3AuditArchive(s3Settings(exportSettings.s3())))
+                    : Optional.empty();
+            Optional<AuditExporter> exporter = auditArchive.map(archive -> new AuditExporter(
+                    chained,
+                    archive,
+                    new AuditExporter.Settings(
+                            ConfigValidator.duration("audit.export.interval", exportSettings.interval()),
+                            ConfigValidator.duration("audit.export.grace", exportSettings.grace()),
+                            exportSettings.gzip(),
+                            exportSettings.maxRecords()),
+                    clock));
+            // Retention then deletes only what the archive holds.
+            exporter.ifPresent(e -> auditWriter.retainUntilExported(e::exportedThrough));
+            this.auditExport = exporter.map(e -> new AuditExportSchedule(e, EXPORT_CHECK));
+            exporter.ifPresent(e -> log.info("audit export to {}", e.describe()));
             var auditLog = new AuditLog(
                     chained,
                     new AuditVerifier(chained, auditKey),
                     auditRecorder,
                     name -> metadata.access().project(name).isPresent(),
                     events,
-                    clock);
+                    clock,
+                    exporter);
             // After the audit log, so an alert is recorded after the event that raised it.
             events.subscribe(new AnomalyDetector(anomalyRules(config.anomaly(), metadata.access()::project), events));
             var hasher = new PasswordHasher();
@@ -344,9 +369,19 @@ public final class GatehouseServer implements AutoCloseable {
                     .toMillis());
             jetty.setStopAtShutdown(false);
         } catch (RuntimeException e) {
+            closeAuditExport();
             auditWriter.close();
             metadata.close();
             throw e;
+        }
+    }
+
+    private void closeAuditExport() {
+        if (auditExport != null) {
+            auditExport.ifPresent(AuditExportSchedule::close);
+        }
+        if (auditArchive != null) {
+            auditArchive.ifPresent(S3AuditArchive::close);
         }
     }
 
@@ -413,6 +448,7 @@ public final class GatehouseServer implements AutoCloseable {
             // Events already handed to webhooks reach the queue before the database closes.
             webhooks.close();
             webhookSender.close();
+            closeAuditExport();
             auditWriter.close(); // after the last request: writes what is queued and signs a final checkpoint
             metadata.close();
         }
@@ -551,17 +587,21 @@ public final class GatehouseServer implements AutoCloseable {
                 ConfigValidator.duration("audit.retention", audit.retention()));
     }
 
+    private static S3Settings s3Settings(GatehouseConfig.S3 s3) {
+        return new S3Settings(
+                s3.endpoint().isBlank() ? null : URI.create(s3.endpoint()),
+                s3.region(),
+                s3.bucket(),
+                s3.prefix(),
+                s3.accessKey().isBlank() ? null : s3.accessKey(),
+                s3.secretKey().isBlank() ? null : s3.secretKey(),
+                s3.pathStyle());
+    }
+
     private static BlobStore blobStore(GatehouseConfig config, Path dataDir) {
         if ("s3".equals(config.storage().type())) {
             var s3 = config.storage().s3();
-            return S3BlobStore.create(new S3Settings(
-                    s3.endpoint().isBlank() ? null : URI.create(s3.endpoint()),
-                    s3.region(),
-                    s3.bucket(),
-                    s3.prefix(),
-                    s3.accessKey().isBlank() ? null : s3.accessKey(),
-                    s3.secretKey().isBlank() ? null : s3.secretKey(),
-                    s3.pathStyle()));
+            return S3BlobStore.create(s3Settings(s3));
         }
         String path = config.storage().filesystem().path();
         return new FileSystemBlobStore(path.isBlank() ? dataDir.resolve("storage") : Path.of(path));

@@ -334,6 +334,11 @@ class AuditLogApiTest {
     record Run(int exit, String out, String err) {}
 
     Run cli(String... args) {
+        return cli(server, args);
+    }
+
+    /** Runs {@code gatehouse ARGS} against {@code server} as the admin. */
+    static Run cli(TestServer server, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of(
                 "--server",

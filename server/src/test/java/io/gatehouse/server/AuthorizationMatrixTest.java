@@ -309,6 +309,8 @@ class AuthorizationMatrixTest {
             // The audit log is the security team's: only the system admin, even for a project's pull recording.
             AdminCall.registry("audit records", "GET", "/api/v1/audit/records?limit=1", null, 200),
             AdminCall.registry("audit verify", "POST", "/api/v1/audit/verify", null, 200),
+            // Allowed, but this server has no export configured: a conflict, not a refusal.
+            AdminCall.registry("audit export", "POST", "/api/v1/audit/export", null, 409),
             AdminCall.registry("audit pull recording get", "GET", "/api/v1/audit/pulls/teama", null, 200),
             AdminCall.registry("audit pull recording set", "PUT", "/api/v1/audit/pulls/teama", n -> """
                     {"recordPulls":true}""", 200),

@@ -6,9 +6,9 @@ import static io.gatehouse.http.Route.put;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.audit.AuditLog;
+import io.gatehouse.audit.AuditRecordJson;
 import io.gatehouse.audit.AuditVerifier;
 import io.gatehouse.core.access.Action;
-import io.gatehouse.core.audit.AuditEntry;
 import io.gatehouse.core.audit.AuditQuery;
 import io.gatehouse.core.audit.AuditRecord;
 import io.gatehouse.core.error.Invalid;
@@ -40,6 +40,7 @@ public final class AuditHandler {
         return List.of(
                 get("/api/v1/audit/records", Action.MANAGE, this::records),
                 post("/api/v1/audit/verify", Action.MANAGE, this::verify),
+                post("/api/v1/audit/export", Action.MANAGE, this::export),
                 get("/api/v1/audit/pulls/{target}", Action.MANAGE, this::pulls),
                 put("/api/v1/audit/pulls/{target}", Action.MANAGE, this::setPulls));
     }
@@ -78,6 +79,17 @@ public final class AuditHandler {
         ex.sendJson(200, out);
     }
 
+    /** Runs the configured export to long-term storage now. */
+    void export(Exchange ex) throws Exception {
+        var context = ex.context();
+        var result = audit.exportNow(ex.caller().principal().name(), context.sourceAddress(), context.requestId());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("objects", result.objects());
+        out.put("records", result.records());
+        out.put("exportedThrough", result.exportedThrough());
+        ex.sendJson(200, out);
+    }
+
     void pulls(Exchange ex) throws Exception {
         String project = ex.pathParam("target", Dispatcher::projectName);
         ex.sendJson(200, pullsJson(project, audit.recordsPulls(project)));
@@ -108,27 +120,7 @@ public final class AuditHandler {
 
     /** One record as the API and {@code gatehouse audit query --json} show it. */
     static Map<String, Object> json(AuditRecord r) {
-        AuditEntry e = r.entry();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("sequence", r.sequence());
-        out.put("time", e.at().toString());
-        out.put("kind", e.kind());
-        out.put("principal", e.principal());
-        out.put("principalType", e.principalType());
-        out.put("authMethod", e.authMethod());
-        out.put("sourceAddress", e.sourceAddress());
-        out.put("userAgent", e.userAgent());
-        out.put("action", e.action());
-        out.put("project", e.project());
-        out.put("repository", e.repository());
-        out.put("reference", e.reference());
-        out.put("result", e.result());
-        out.put("reason", e.reason());
-        out.put("requestId", e.requestId());
-        out.put("details", e.details());
-        out.put("previousHash", r.previousHash());
-        out.put("hash", r.hash());
-        return out;
+        return AuditRecordJson.of(r);
     }
 
     private static Optional<Instant> instant(Exchange ex, String name) {

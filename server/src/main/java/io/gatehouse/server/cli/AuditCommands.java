@@ -204,7 +204,8 @@ public final class AuditCommands {
     @Command(
             name = "export",
             description = "Write audit records to JSON Lines files in a directory, one file per --max-file-size,"
-                    + " optionally gzip-compressed.")
+                    + " optionally gzip-compressed; or, with --archive, have the server run its configured S3"
+                    + " export (audit.export.*) now.")
     static final class Export implements Callable<Integer> {
         @Mixin
         AdminClient client;
@@ -212,12 +213,13 @@ public final class AuditCommands {
         @Mixin
         Filters filters;
 
-        @Option(
-                names = "--to",
-                required = true,
-                paramLabel = "DIR",
-                description = "Directory to write to (created if missing).")
+        @Option(names = "--to", paramLabel = "DIR", description = "Directory to write to (created if missing).")
         Path dir;
+
+        @Option(
+                names = "--archive",
+                description = "Export to the server's S3 archive now: everything due that it does not hold yet.")
+        boolean archive;
 
         @Option(names = "--gzip", description = "Compress each file (.jsonl.gz).")
         boolean gzip;
@@ -236,6 +238,13 @@ public final class AuditCommands {
 
         @Override
         public Integer call() throws Exception {
+            if (archive == (dir != null)) {
+                client.err().println("gatehouse: give either --to DIR or --archive");
+                return 2;
+            }
+            if (archive) {
+                return client.call("POST", "/api/v1/audit/export", null, Export::archived);
+            }
             if (maxFileSize < 1) {
                 client.err().println("gatehouse: --max-file-size must be positive");
                 return 2;
@@ -262,6 +271,12 @@ public final class AuditCommands {
             }
             client.out().flush();
             return code;
+        }
+
+        static String archived(JsonNode b) {
+            return "exported " + b.path("records").asLong() + " records in "
+                    + b.path("objects").size() + " object(s); the archive holds the log through record "
+                    + b.path("exportedThrough").asLong();
         }
 
         private void write(JsonNode record) throws IOException {

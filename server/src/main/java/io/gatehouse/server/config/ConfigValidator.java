@@ -80,6 +80,26 @@ public final class ConfigValidator {
                 "scan.advisories.maxAge",
                 "must be positive");
         require(c.scan().advisories().maxUploadBytes() > 0, "scan.advisories.maxUploadBytes", "must be positive");
+        var export = c.audit().export();
+        require(
+                duration("audit.export.interval", export.interval()).isPositive(),
+                "audit.export.interval",
+                "must be positive");
+        require(
+                !duration("audit.export.grace", export.grace()).isNegative(),
+                "audit.export.grace",
+                "must not be negative");
+        require(
+                export.maxRecords() >= 1 && export.maxRecords() <= 100_000,
+                "audit.export.maxRecords",
+                "must be between 1 and 100000");
+        if (export.enabled()) {
+            require(!export.s3().region().isBlank(), "audit.export.s3.region", "is required with an export bucket");
+            require(
+                    export.s3().accessKey().isBlank() == export.s3().secretKey().isBlank(),
+                    "audit.export.s3",
+                    "set both accessKey and secretKey, or neither (AWS default credentials)");
+        }
         try {
             c.server().trustedProxyNetworks();
         } catch (io.gatehouse.core.error.Invalid e) {

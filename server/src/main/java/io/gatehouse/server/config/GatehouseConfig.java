@@ -34,7 +34,12 @@ public record GatehouseConfig(
                 new Federation("60s", "5m", "5s", false),
                 new Webhooks(false, false, "10s", "5s", "10s", "1h", 10, "24h"),
                 Anomaly.defaults(),
-                new Audit("", 1000, "5m", "365d"),
+                new Audit(
+                        "",
+                        1000,
+                        "5m",
+                        "365d",
+                        new AuditExport(new S3("", "us-east-1", "", "", "", "", true), "1h", "1m", true, 50_000)),
                 new Scan(new Advisories("48h", 4L * 1024 * 1024 * 1024)));
     }
 
@@ -255,9 +260,31 @@ public record GatehouseConfig(
      *     cluster
      * @param checkpointEvery sign a checkpoint after this many records...
      * @param checkpointInterval ...or after this long with new records, whichever comes first
-     * @param retention records older than this are deleted (a signed checkpoint anchors what remains)
+     * @param retention records older than this are deleted (a signed checkpoint anchors what remains); with an
+     *     export configured, only once exported
+     * @param export copying the log to S3 for long-term retention
      */
-    public record Audit(String signingKeyFile, int checkpointEvery, String checkpointInterval, String retention) {}
+    public record Audit(
+            String signingKeyFile,
+            int checkpointEvery,
+            String checkpointInterval,
+            String retention,
+            AuditExport export) {}
+
+    /**
+     * Periodic export of the audit log to an S3 bucket (off while {@code s3.bucket} is empty).
+     *
+     * @param s3 where: same settings as {@code storage.s3} (credentials from here or the AWS default chain)
+     * @param interval each export covers records up to a whole multiple of this, e.g. {@code 1h}
+     * @param grace how long after such a boundary to wait before exporting up to it
+     * @param gzip compress each object ({@code .jsonl.gz})
+     * @param maxRecords records per object at most
+     */
+    public record AuditExport(S3 s3, String interval, String grace, boolean gzip, int maxRecords) {
+        public boolean enabled() {
+            return !s3.bucket().isBlank();
+        }
+    }
 
     /** Vulnerability scanning. */
     public record Scan(Advisories advisories) {}

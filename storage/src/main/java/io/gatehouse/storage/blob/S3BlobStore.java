@@ -19,16 +19,8 @@ import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -93,22 +85,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
 
     /** A store with its own client (closed by {@link #close}); the secret key goes to the signer only. */
     public static S3BlobStore create(S3Settings settings) {
-        AwsCredentialsProvider credentials = settings.accessKey() == null
-                ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()));
-        var builder = S3Client.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(credentials)
-                .forcePathStyle(settings.pathStyle())
-                // Checksums only where S3 demands them: many S3-compatible servers reject the newer trailing checksums.
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(256));
-        if (settings.endpoint() != null) {
-            builder.endpointOverride(settings.endpoint());
-        }
-        return new S3BlobStore(builder.build(), settings.bucket(), settings.prefix(), true);
+        return new S3BlobStore(S3Clients.create(settings), settings.bucket(), settings.prefix(), true);
     }
 
     @Override
