@@ -44,6 +44,9 @@ public interface MetadataStore extends AutoCloseable {
     /** The imported OSV advisory database. */
     AdvisoryStore advisories();
 
+    /** Scanning: the job queue, the latest report of each artifact, the package index for re-matching. */
+    ScanStore scans();
+
     /** The tamper-evident audit log: chained records, signed checkpoints, per-project pull recording. */
     AuditStore audit();
 

@@ -6,12 +6,16 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.statement.PreparedBatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Database {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
     private static final int MAX_ATTEMPTS = 5;
+    static final int BATCH = 500;
 
     private final Jdbi jdbi;
     private final Optional<DurableCommits> durableCommits;
@@ -118,5 +123,25 @@ final class Database {
 
     static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+    /** Runs {@code sql} once per item, {@link #BATCH} statements a round trip. */
+    static <T> void inBatches(Handle h, String sql, Collection<T> items, BiConsumer<PreparedBatch, T> binder) {
+        PreparedBatch batch = null;
+        int pending = 0;
+        for (T item : items) {
+            if (batch == null) {
+                batch = h.prepareBatch(sql);
+            }
+            binder.accept(batch, item);
+            batch.add();
+            if (++pending == BATCH) {
+                batch.execute();
+                batch = null;
+                pending = 0;
+            }
+        }
+        if (batch != null) {
+            batch.execute();
+        }
     }
 }

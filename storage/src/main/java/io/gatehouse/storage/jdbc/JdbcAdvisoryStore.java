@@ -9,9 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
@@ -54,13 +52,13 @@ final class JdbcAdvisoryStore implements AdvisoryStore {
             return;
         }
         db.write(h -> {
-            inBatches(h, "DELETE FROM advisories WHERE id = :id", removed, (b, id) -> b.bind("id", id));
-            inBatches(
+            Database.inBatches(h, "DELETE FROM advisories WHERE id = :id", removed, (b, id) -> b.bind("id", id));
+            Database.inBatches(
                     h,
                     "UPDATE advisories SET modified = :modified, imported_at = :at, json = :json WHERE id = :id",
                     replaced,
                     JdbcAdvisoryStore::bind);
-            inBatches(
+            Database.inBatches(
                     h,
                     "INSERT INTO advisories (id, modified, imported_at, json) VALUES (:id, :modified, :at, :json)",
                     added,
@@ -74,26 +72,6 @@ final class JdbcAdvisoryStore implements AdvisoryStore {
                 .bind("modified", Database.timestamp(a.modified()))
                 .bind("at", Database.timestamp(a.importedAt()))
                 .bind("json", a.json());
-    }
-
-    private static <T> void inBatches(Handle h, String sql, Collection<T> items, BiConsumer<PreparedBatch, T> binder) {
-        PreparedBatch batch = null;
-        int pending = 0;
-        for (T item : items) {
-            if (batch == null) {
-                batch = h.prepareBatch(sql);
-            }
-            binder.accept(batch, item);
-            batch.add();
-            if (++pending == BATCH) {
-                batch.execute();
-                batch = null;
-                pending = 0;
-            }
-        }
-        if (batch != null) {
-            batch.execute();
-        }
     }
 
     @Override

@@ -51,8 +51,8 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .one());
         // eight tables, nine for access control (V5: robot_federations), two for single sign-on (V4), three
         // for webhooks (V7), four for the audit log (V6: with audit_journal_positions), two for advisories (V9),
-        // and Flyway's history
-        assertThat(tables).isEqualTo(29);
+        // four for scanning (V10) and Flyway's history
+        assertThat(tables).isEqualTo(33);
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */
@@ -68,7 +68,8 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .bind("schema", schema.schema())
                         .map((rs, ctx) -> rs.getString("col") + "=" + rs.getString("coll"))
                         .list());
-        // 18, and audit_records.repository (V6)
-        assertThat(collations).hasSize(19).allSatisfy(c -> assertThat(c).endsWith("=C"));
+        // 18, audit_records.repository (V6), and four in scanning (V10: the repositories of jobs and
+        // reports, the package names of the index and of re-match keys)
+        assertThat(collations).hasSize(23).allSatisfy(c -> assertThat(c).endsWith("=C"));
     }
 }

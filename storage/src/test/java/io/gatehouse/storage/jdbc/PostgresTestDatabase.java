@@ -118,7 +118,11 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "audit_checkpoints",
                                             "audit_pull_exemptions",
                                             "advisories",
-                                            "advisory_imports")
+                                            "advisory_imports",
+                                            "scan_jobs",
+                                            "scan_rematch_keys",
+                                            "scan_reports",
+                                            "scan_packages")
                                     .map(t -> schema + "." + t)
                                     .toList())
                     + " CASCADE");

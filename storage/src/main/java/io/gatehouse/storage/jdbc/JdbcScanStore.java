@@ -1,0 +1,376 @@
+package io.gatehouse.storage.jdbc;
+
+import io.gatehouse.core.model.Digest;
+import io.gatehouse.core.model.RepositoryName;
+import io.gatehouse.core.scan.ScanStatus;
+import io.gatehouse.core.store.ScanStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jdbi.v3.core.Handle;
+
+/**
+ * Scanning's queue, reports and package index over JDBC. Everything that touches many rows is set-based or
+ * batched ({@link #BATCH} rows a round trip): queueing the re-matches of an advisory update is one INSERT ...
+ * SELECT over the package index, claiming a batch of jobs is one UPDATE, saving re-matched reports one batch.
+ */
+final class JdbcScanStore implements ScanStore {
+    private static final int BATCH = 500;
+    private static final String DUE = "(lease_owner IS NULL OR lease_expires < :now)";
+    private static final String REPORT_COLUMNS = "artifact, repository, status, scanned_at, extractor_version,"
+            + " database_version, report, children, last_error, last_error_at";
+
+    private final Database db;
+
+    JdbcScanStore(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public void enqueue(Digest artifact, RepositoryName repository, Trigger trigger, Instant now) {
+        db.write(h -> {
+            String merge = trigger == Trigger.REMATCH
+                    ? "UPDATE scan_jobs SET rematch_set = NULL WHERE artifact = :a AND lease_owner IS NULL"
+                    // A full scan replaces a pending re-match, and runs at the better of the two priorities.
+                    : "UPDATE scan_jobs SET trigger_kind = CASE WHEN trigger_kind = 'rematch' OR priority > :p"
+                            + " THEN :t ELSE trigger_kind END, priority = LEAST(priority, :p), rematch_set = NULL"
+                            + " WHERE artifact = :a AND lease_owner IS NULL";
+            int merged = h.createUpdate(merge)
+                    .bind("a", artifact.toString())
+                    .bind("p", trigger.priority())
+                    .bind("t", trigger.label())
+                    .execute();
+            if (merged == 0) {
+                h.createUpdate("INSERT INTO scan_jobs (artifact, repository, trigger_kind, priority, enqueued_at,"
+                                + " attempts) VALUES (:a, :r, :t, :p, :now, 0)")
+                        .bind("a", artifact.toString())
+                        .bind("r", repository.toString())
+                        .bind("t", trigger.label())
+                        .bind("p", trigger.priority())
+                        .bind("now", Database.timestamp(now))
+                        .execute();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public int enqueueRematch(Collection<IndexKey> changed, Instant now) {
+        if (changed.isEmpty()) {
+            return 0;
+        }
+        long set = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+        String affected = "SELECT p.artifact FROM scan_packages p JOIN scan_rematch_keys k ON k.set_id = :s"
+                + " AND k.ecosystem = p.ecosystem AND k.name = p.name";
+        return db.write(h -> {
+            Database.inBatches(
+                    h,
+                    "INSERT INTO scan_rematch_keys (set_id, ecosystem, name) VALUES (:s, :e, :n)",
+                    new HashSet<>(changed),
+                    (b, k) -> b.bind("s", set).bind("e", k.ecosystem()).bind("n", k.name()));
+            // A pending re-match of another change now has two changes to apply: it re-matches everything.
+            h.createUpdate("UPDATE scan_jobs SET rematch_set = NULL WHERE lease_owner IS NULL AND trigger_kind ="
+                            + " 'rematch' AND rematch_set IS NOT NULL AND artifact IN (" + affected + ")")
+                    .bind("s", set)
+                    .execute();
+            int queued = h.createUpdate("INSERT INTO scan_jobs (artifact, repository, trigger_kind, priority,"
+                            + " rematch_set, enqueued_at, attempts) SELECT r.artifact, r.repository, 'rematch', :p,"
+                            + " :s, :now, 0 FROM scan_reports r WHERE r.artifact IN (" + affected + ") AND NOT"
+                            + " EXISTS (SELECT 1 FROM scan_jobs j WHERE j.artifact = r.artifact AND j.lease_owner"
+                            + " IS NULL)")
+                    .bind("s", set)
+                    .bind("p", Trigger.REMATCH.priority())
+                    .bind("now", Database.timestamp(now))
+                    .execute();
+            if (queued == 0) {
+                h.createUpdate("DELETE FROM scan_rematch_keys WHERE set_id = :s")
+                        .bind("s", set)
+                        .execute();
+            }
+            return queued;
+        });
+    }
+
+    @Override
+    public int enqueueRescans(String extractorVersion, Instant now) {
+        return db.write(h -> h.createUpdate("INSERT INTO scan_jobs (artifact, repository, trigger_kind, priority,"
+                        + " enqueued_at, attempts) SELECT r.artifact, r.repository, 'rescan', :p, :now, 0 FROM"
+                        + " scan_reports r WHERE r.extractor_version <> :v AND NOT EXISTS (SELECT 1 FROM scan_jobs j"
+                        + " WHERE j.artifact = r.artifact AND j.lease_owner IS NULL)")
+                .bind("v", extractorVersion)
+                .bind("p", Trigger.RESCAN.priority())
+                .bind("now", Database.timestamp(now))
+                .execute());
+    }
+
+    @Override
+    public List<Job> claim(String owner, int max, Optional<Trigger> trigger, Duration lease, Instant now) {
+        // A token per claim, so the SELECT below returns exactly the rows this UPDATE took.
+        String token =
+                owner + ":" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        String only = trigger.map(t -> " AND trigger_kind = :t").orElse("");
+        return db.write(
+                h -> {
+                    int claimed = h.createUpdate("UPDATE scan_jobs SET lease_owner = :o, lease_expires = :until,"
+                                    + " attempts = attempts + 1 WHERE " + DUE + only + " AND id IN (SELECT id FROM"
+                                    + " scan_jobs WHERE " + DUE + only + " ORDER BY priority, id LIMIT :max)")
+                            .bind("o", token)
+                            .bind("until", Database.timestamp(now.plus(lease)))
+                            .bind("now", Database.timestamp(now))
+                            .bind("t", trigger.map(Trigger::label).orElse(""))
+                            .bind("max", max)
+                            .execute();
+                    if (claimed == 0) {
+                        return List.<Job>of();
+                    }
+                    return h.createQuery("SELECT id, artifact, repository, trigger_kind, rematch_set, attempts FROM"
+                                    + " scan_jobs WHERE lease_owner = :o ORDER BY priority, id")
+                            .bind("o", token)
+                            .map((rs, ctx) -> job(rs, token))
+                            .list();
+                },
+                jobs -> !jobs.isEmpty());
+    }
+
+    private static Job job(ResultSet rs, String owner) throws SQLException {
+        long set = rs.getLong("rematch_set");
+        OptionalLong rematchSet = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(set);
+        return new Job(
+                rs.getLong("id"),
+                Digest.parse(rs.getString("artifact")),
+                RepositoryName.parse(rs.getString("repository")),
+                Trigger.valueOf(rs.getString("trigger_kind").toUpperCase(Locale.ROOT)),
+                rematchSet,
+                rs.getInt("attempts"),
+                owner);
+    }
+
+    @Override
+    public void finish(Collection<Job> jobs) {
+        if (jobs.isEmpty()) {
+            return;
+        }
+        db.write(h -> {
+            finish(h, jobs);
+            return null;
+        });
+    }
+
+    private static void finish(Handle h, Collection<Job> jobs) {
+        Database.inBatches(
+                h,
+                "DELETE FROM scan_jobs WHERE id = :id AND lease_owner = :o",
+                jobs,
+                (b, j) -> b.bind("id", j.id()).bind("o", j.owner()));
+        Set<Long> sets = new HashSet<>();
+        jobs.forEach(j -> j.rematchSet().ifPresent(sets::add));
+        for (long set : sets) {
+            h.createUpdate("DELETE FROM scan_rematch_keys WHERE set_id = :s AND NOT EXISTS (SELECT 1 FROM"
+                            + " scan_jobs WHERE rematch_set = :s)")
+                    .bind("s", set)
+                    .execute();
+        }
+    }
+
+    @Override
+    public Map<Trigger, Long> depth() {
+        return db.read(h -> {
+            Map<Trigger, Long> out = new EnumMap<>(Trigger.class);
+            for (Trigger t : Trigger.values()) {
+                out.put(t, 0L);
+            }
+            h.createQuery("SELECT trigger_kind, COUNT(*) AS n FROM scan_jobs GROUP BY trigger_kind")
+                    .map((rs, ctx) -> Map.entry(
+                            Trigger.valueOf(rs.getString("trigger_kind").toUpperCase(Locale.ROOT)), rs.getLong("n")))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        });
+    }
+
+    @Override
+    public void save(StoredReport report, Optional<List<PackageRow>> packages) {
+        db.write(h -> {
+            Optional<String> stored = h.createQuery("SELECT status FROM scan_reports WHERE artifact = :a")
+                    .bind("a", report.artifact().toString())
+                    .mapTo(String.class)
+                    .findOne();
+            if (report.status() == ScanStatus.FAILED
+                    && stored.map(s -> s.equals(ScanStatus.COMPLETE.name())).orElse(false)) {
+                // Keep the last good report; say that the latest attempt failed, and why.
+                h.createUpdate("UPDATE scan_reports SET last_error = :e, last_error_at = :at WHERE artifact = :a")
+                        .bind("a", report.artifact().toString())
+                        .bind("e", truncate(report.lastError().orElse("scan failed"), 2048))
+                        .bind("at", Database.timestamp(report.scannedAt()))
+                        .execute();
+                return null;
+            }
+            String sql = stored.isPresent()
+                    ? "UPDATE scan_reports SET repository = :r, status = :s, scanned_at = :at, extractor_version = :x,"
+                            + " database_version = :d, report = :j, children = :c, last_error = NULL, last_error_at ="
+                            + " NULL WHERE artifact = :a"
+                    : "INSERT INTO scan_reports (artifact, repository, status, scanned_at, extractor_version,"
+                            + " database_version, report, children) VALUES (:a, :r, :s, :at, :x, :d, :j, :c)";
+            h.createUpdate(sql)
+                    .bind("a", report.artifact().toString())
+                    .bind("r", report.repository().toString())
+                    .bind("s", report.status().name())
+                    .bind("at", Database.timestamp(report.scannedAt()))
+                    .bind("x", report.extractorVersion())
+                    .bind("d", report.databaseVersion())
+                    .bind("j", report.json())
+                    .bind(
+                            "c",
+                            String.join(
+                                    ",",
+                                    report.children().stream()
+                                            .map(Digest::toString)
+                                            .toList()))
+                    .execute();
+            if (packages.isPresent()) {
+                h.createUpdate("DELETE FROM scan_packages WHERE artifact = :a")
+                        .bind("a", report.artifact().toString())
+                        .execute();
+                int[] seq = {0};
+                Database.inBatches(
+                        h,
+                        "INSERT INTO scan_packages (artifact, seq, ecosystem, name, package) VALUES (:a, :s, :e, :n,"
+                                + " :j)",
+                        packages.get(),
+                        (b, p) -> b.bind("a", report.artifact().toString())
+                                .bind("s", seq[0]++)
+                                .bind("e", p.key().ecosystem())
+                                .bind("n", p.key().name())
+                                .bind("j", p.json()));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void saveRematched(Collection<StoredReport> reports, Collection<Job> finished) {
+        db.write(h -> {
+            Database.inBatches(
+                    h,
+                    "UPDATE scan_reports SET status = :s, scanned_at = :at, database_version = :d, report = :j"
+                            + " WHERE artifact = :a",
+                    reports,
+                    (b, r) -> b.bind("a", r.artifact().toString())
+                            .bind("s", r.status().name())
+                            .bind("at", Database.timestamp(r.scannedAt()))
+                            .bind("d", r.databaseVersion())
+                            .bind("j", r.json()));
+            finish(h, finished);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<StoredReport> report(Digest artifact) {
+        return Optional.ofNullable(reports(List.of(artifact)).get(artifact));
+    }
+
+    @Override
+    public Map<Digest, StoredReport> reports(Collection<Digest> artifacts) {
+        Map<Digest, StoredReport> out = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(artifacts)) {
+            db.read(h -> {
+                h.createQuery("SELECT " + REPORT_COLUMNS + " FROM scan_reports WHERE artifact IN (<a>)")
+                        .bindList("a", chunk)
+                        .map((rs, ctx) -> report(rs))
+                        .forEach(r -> out.put(r.artifact(), r));
+                return null;
+            });
+        }
+        return out;
+    }
+
+    private static StoredReport report(ResultSet rs) throws SQLException {
+        String children = rs.getString("children");
+        return new StoredReport(
+                Digest.parse(rs.getString("artifact")),
+                RepositoryName.parse(rs.getString("repository")),
+                ScanStatus.valueOf(rs.getString("status")),
+                Database.instant(rs, "scanned_at"),
+                rs.getString("extractor_version"),
+                rs.getString("database_version"),
+                rs.getString("report"),
+                children.isEmpty()
+                        ? List.of()
+                        : Arrays.stream(children.split(",")).map(Digest::parse).toList(),
+                Optional.ofNullable(rs.getString("last_error")),
+                rs.getObject("last_error_at") == null
+                        ? Optional.empty()
+                        : Optional.of(Database.instant(rs, "last_error_at")));
+    }
+
+    @Override
+    public Map<Digest, List<PackageRow>> packages(Collection<Digest> artifacts, OptionalLong rematchSet) {
+        Map<Digest, List<PackageRow>> out = new LinkedHashMap<>();
+        String join = rematchSet.isPresent()
+                ? " JOIN scan_rematch_keys k ON k.set_id = :s AND k.ecosystem = p.ecosystem AND k.name = p.name"
+                : "";
+        for (List<String> chunk : chunks(artifacts)) {
+            db.read(h -> {
+                h.createQuery("SELECT p.artifact, p.ecosystem, p.name, p.package FROM scan_packages p" + join
+                                + " WHERE p.artifact IN (<a>) ORDER BY p.artifact, p.seq")
+                        .bindList("a", chunk)
+                        .bind("s", rematchSet.orElse(0))
+                        .setFetchSize(BATCH)
+                        .map((rs, ctx) -> Map.entry(
+                                Digest.parse(rs.getString("artifact")),
+                                new PackageRow(
+                                        new IndexKey(rs.getString("ecosystem"), rs.getString("name")),
+                                        rs.getString("package"))))
+                        .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                                .add(e.getValue()));
+                return null;
+            });
+        }
+        return out;
+    }
+
+    @Override
+    public Map<ScanStatus, Long> countByStatus() {
+        return db.read(h -> {
+            Map<ScanStatus, Long> out = new EnumMap<>(ScanStatus.class);
+            h.createQuery("SELECT status, COUNT(*) AS n FROM scan_reports GROUP BY status")
+                    .map((rs, ctx) -> Map.entry(ScanStatus.valueOf(rs.getString("status")), rs.getLong("n")))
+                    .forEach(e -> out.put(e.getKey(), e.getValue()));
+            return out;
+        });
+    }
+
+    private static List<List<String>> chunks(Collection<Digest> digests) {
+        List<List<String>> out = new ArrayList<>();
+        List<String> current = new ArrayList<>();
+        for (Digest d : new java.util.LinkedHashSet<>(digests)) {
+            current.add(d.toString());
+            if (current.size() == BATCH) {
+                out.add(current);
+                current = new ArrayList<>();
+            }
+        }
+        if (!current.isEmpty()) {
+            out.add(current);
+        }
+        return out;
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() > max ? s.substring(0, max) : s;
+    }
+}
