@@ -147,6 +147,9 @@ public interface ScanStore {
     /** Removes finished jobs still held by their claimer (a job re-claimed after its lease ran out stays). */
     void finish(Collection<Job> jobs);
 
+    /** Whether a job for the artifact waits or runs. */
+    boolean queued(Digest artifact);
+
     /** Unfinished jobs by trigger (claimed ones included). */
     Map<Trigger, Long> depth();
 

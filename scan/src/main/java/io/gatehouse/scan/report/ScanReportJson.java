@@ -59,6 +59,24 @@ public final class ScanReportJson {
         }
     }
 
+    /** One package alone, as the store's package index keeps it. */
+    public static String encodePackage(DetectedPackage p) {
+        try {
+            return MAPPER.writeValueAsString(toWire(p));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a package did not serialise", e);
+        }
+    }
+
+    /** @throws IllegalArgumentException if the text is not a package */
+    public static DetectedPackage decodePackage(String json) {
+        try {
+            return fromWire(MAPPER.readValue(json, PackageJson.class));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not a package: " + e.getMessage(), e);
+        }
+    }
+
     public static ScanReportWireJson toWire(ScanReport r) {
         return new ScanReportWireJson(
                 r.artifact().toString(),
@@ -123,18 +141,7 @@ public final class ScanReportJson {
                                 instant(w.database().importedAt()),
                                 w.database().advisories()),
                 Optional.ofNullable(w.os()).map(o -> new OsRelease(o.id(), o.versionId(), o.prettyName())),
-                list(w.packages()).stream()
-                        .map(p -> new DetectedPackage(
-                                p.type(),
-                                p.name(),
-                                p.version(),
-                                p.sourceName(),
-                                p.sourceVersion(),
-                                p.ecosystem(),
-                                p.purl(),
-                                p.layer(),
-                                p.path()))
-                        .toList(),
+                list(w.packages()).stream().map(ScanReportJson::fromWire).toList(),
                 list(w.findings()).stream()
                         .map(f -> new VulnerabilityFinding(
                                 f.id(),
@@ -152,6 +159,19 @@ public final class ScanReportJson {
                         .toList(),
                 list(w.children()).stream().map(ScanReportJson::fromWire).toList(),
                 w.error());
+    }
+
+    private static DetectedPackage fromWire(PackageJson p) {
+        return new DetectedPackage(
+                p.type(),
+                p.name(),
+                p.version(),
+                p.sourceName(),
+                p.sourceVersion(),
+                p.ecosystem(),
+                p.purl(),
+                p.layer(),
+                p.path());
     }
 
     private static <T> List<T> list(List<T> l) {

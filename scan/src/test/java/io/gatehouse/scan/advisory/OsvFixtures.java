@@ -21,6 +21,12 @@ public final class OsvFixtures {
     public static final List<String> DECOYS = List.of(
             "decoys/DEBIAN-CVE-2022-37434.json", "decoys/GHSA-jf85-cpcp-j695.json", "decoys/GHSA-896r-f27r-55mw.json");
 
+    /**
+     * A later advisory for a package every Debian 12 image holds (tar, unfixed in Debian), for tests of an advisory
+     * update alone making a new finding on a stored image. Not among {@link #copyTo}'s files.
+     */
+    public static final String TAR_UPDATE = "updates/DEBIAN-CVE-2005-2541.json";
+
     private OsvFixtures() {}
 
     public static Path root() {

@@ -187,6 +187,15 @@ final class JdbcScanStore implements ScanStore {
     }
 
     @Override
+    public boolean queued(Digest artifact) {
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM scan_jobs WHERE artifact = :a")
+                        .bind("a", artifact.toString())
+                        .mapTo(Long.class)
+                        .one())
+                > 0;
+    }
+
+    @Override
     public Map<Trigger, Long> depth() {
         return db.read(h -> {
             Map<Trigger, Long> out = new EnumMap<>(Trigger.class);
