@@ -80,6 +80,7 @@ import io.gatehouse.server.advisory.AdvisoryMetrics;
 import io.gatehouse.server.config.ConfigValidator;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.ops.OpsHandler;
+import io.gatehouse.server.scan.ScanWiring;
 import io.gatehouse.storage.blob.FileSystemBlobStore;
 import io.gatehouse.storage.blob.InstrumentedBlobStore;
 import io.gatehouse.storage.blob.S3AuditArchive;
@@ -139,6 +140,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final AuditWriter auditWriter;
     private final AdvisoryDatabase advisories;
     private final AdvisoryMetrics advisoryMetrics;
+    private final ScanWiring scans;
     private final Optional<S3AuditArchive> auditArchive;
     private final Optional<AuditExportSchedule> auditExport;
 
@@ -307,6 +309,7 @@ public final class GatehouseServer implements AutoCloseable {
                             "scan.advisories.maxAge", config.scan().advisories().maxAge()),
                     events);
             this.advisoryMetrics = new AdvisoryMetrics(advisories, registry);
+            this.scans = new ScanWiring(config.scan(), metadata, blobs, advisories, events, clock, registry);
 
             this.ops = new OpsHandler(metadata, blobs, registry, advisories);
             var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
@@ -328,6 +331,7 @@ public final class GatehouseServer implements AutoCloseable {
                             config.scan().advisories().maxUploadBytes(),
                             dataDir.resolve("tmp").resolve("advisories"))
                     .routes());
+            apiRoutes.addAll(scans.routes());
             apiRoutes.addAll(new SingleSignOnHandler(
                             singleSignOn,
                             new CliSecrets(metadata.singleSignOn(), hasher, clock),
@@ -346,7 +350,8 @@ public final class GatehouseServer implements AutoCloseable {
                             "openapi/sso.json",
                             "openapi/webhooks.json",
                             "openapi/audit.json",
-                            "openapi/advisories.json"))
+                            "openapi/advisories.json",
+                            "openapi/scans.json"))
                     .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
@@ -394,6 +399,11 @@ public final class GatehouseServer implements AutoCloseable {
         return advisories;
     }
 
+    /** Scanning: the pipeline (queue, workers, re-matches) and the latest reports. */
+    public ScanWiring scans() {
+        return scans;
+    }
+
     /** Every route the server serves, from all its route tables. */
     public List<Route> routes() {
         return dispatchers.stream().flatMap(d -> d.routes().stream()).toList();
@@ -413,6 +423,7 @@ public final class GatehouseServer implements AutoCloseable {
         jetty.start();
         webhookSender.start();
         advisoryMetrics.start();
+        scans.start();
         log.info("gatehouse listening on {}", baseUri());
     }
 
@@ -445,6 +456,7 @@ public final class GatehouseServer implements AutoCloseable {
             log.warn("HTTP server did not stop cleanly", e);
         } finally {
             advisoryMetrics.close();
+            scans.close(); // before the stores: a job cut short is taken again when its lease runs out
             // Events already handed to webhooks reach the queue before the database closes.
             webhooks.close();
             webhookSender.close();

@@ -330,7 +330,9 @@ class AuthorizationMatrixTest {
             "GET /api/v1/auth/oidc/callback", "SSO login needs no credential (SingleSignOnApiTest)",
             "POST /api/v1/auth/exchange", "token exchange is a robot login (FederatedRobotLoginTest)",
             "POST /api/v1/users/me/cli-secret", "an SSO user's own CLI secret (SingleSignOnApiTest)",
-            "DELETE /api/v1/users/me/cli-secret", "an SSO user's own CLI secret (SingleSignOnApiTest)");
+            "DELETE /api/v1/users/me/cli-secret", "an SSO user's own CLI secret (SingleSignOnApiTest)",
+            "POST /api/v1/repositories/{name+}/scans", "push (or manage) on the repository (ScansApiTest's matrix)",
+            "GET /api/v1/repositories/{name+}/scans/{reference}", "pull on the repository (ScansApiTest's matrix)");
 
     // ============================================================================== callers
 

@@ -40,6 +40,9 @@ public final class CloudEvents {
                     && a.request().resource() instanceof Resource.Repository -> List.of(EventTypes.ARTIFACT_PULLED);
             case Event.BreakGlassUsed b -> List.of(EventTypes.BREAKGLASS_USED);
             case Event.AnomalyDetected a -> List.of(EventTypes.ANOMALY_DETECTED);
+            case Event.ScanCompleted s -> List.of(EventTypes.SCAN_COMPLETED);
+            case Event.VulnerabilityFound v -> List.of(EventTypes.VULNERABILITY_FOUND);
+            case Event.PolicyViolation p -> List.of(EventTypes.POLICY_VIOLATION);
             default -> List.of();
         };
     }
@@ -99,6 +102,55 @@ public final class CloudEvents {
                                 a.summary(),
                                 "details",
                                 new LinkedHashMap<>(a.details()))));
+            case Event.ScanCompleted s ->
+                List.of(repositoryEvent(
+                        EventTypes.SCAN_COMPLETED,
+                        s,
+                        s.repository(),
+                        s.repository() + "@" + s.digest(),
+                        data(
+                                "repository",
+                                s.repository().value(),
+                                "digest",
+                                s.digest().toString(),
+                                "status",
+                                s.status().name().toLowerCase(java.util.Locale.ROOT),
+                                "trigger",
+                                s.trigger(),
+                                "counts",
+                                new LinkedHashMap<>(s.counts()))));
+            case Event.VulnerabilityFound v ->
+                List.of(repositoryEvent(
+                        EventTypes.VULNERABILITY_FOUND,
+                        v,
+                        v.repository(),
+                        v.repository() + "@" + v.digest(),
+                        data(
+                                "repository",
+                                v.repository().value(),
+                                "digest",
+                                v.digest().toString(),
+                                "advisories",
+                                v.advisoryIds(),
+                                "worst",
+                                v.worst().label())));
+            case Event.PolicyViolation p ->
+                List.of(repositoryEvent(
+                        EventTypes.POLICY_VIOLATION,
+                        p,
+                        p.repository(),
+                        p.repository() + "@" + p.digest(),
+                        data(
+                                "repository",
+                                p.repository().value(),
+                                "digest",
+                                p.digest().toString(),
+                                "principal",
+                                p.principal(),
+                                "policy",
+                                p.policy(),
+                                "summary",
+                                p.summary())));
             default -> List.of();
         };
     }

@@ -132,4 +132,35 @@ class CloudEventsTest {
                 .isFalse();
         assertThat(events.test(T, "wh_1", Optional.of("teama"), "admin").type()).isEqualTo("webhook.test");
     }
+
+    @Test
+    void scanEventsCarryTheirVerdictToTheProjectsWebhooks() throws Exception {
+        var completed = events.map(new Event.ScanCompleted(
+                T, APP, D1, io.gatehouse.core.scan.ScanStatus.COMPLETE, Map.of("critical", 1, "high", 0), "push"));
+        assertThat(completed).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("scan.completed");
+            assertThat(e.project()).contains("teama");
+        });
+        JsonNode scan = json(completed.getFirst());
+        assertThat(scan.path("subject").asText()).isEqualTo("teama/app@" + D1);
+        assertThat(scan.path("data").path("status").asText()).isEqualTo("complete");
+        assertThat(scan.path("data").path("trigger").asText()).isEqualTo("push");
+        assertThat(scan.path("data").path("counts").path("critical").asInt()).isEqualTo(1);
+
+        var found = events.map(new Event.VulnerabilityFound(
+                T, APP, D1, List.of("DEBIAN-CVE-2005-2541"), io.gatehouse.core.scan.Severity.LOW));
+        assertThat(found).extracting(CloudEvent::type).containsExactly("vulnerability.found");
+        JsonNode vuln = json(found.getFirst());
+        assertThat(vuln.path("data").path("advisories").get(0).asText()).isEqualTo("DEBIAN-CVE-2005-2541");
+        assertThat(vuln.path("data").path("worst").asText()).isEqualTo("low");
+
+        var violation = events.map(new Event.PolicyViolation(
+                T, APP, D1, "alice", "vulnerability-threshold", "GHSA-jfh8-c2jp-5v3q is critical"));
+        assertThat(violation).extracting(CloudEvent::type).containsExactly("policy.violation");
+        assertThat(json(violation.getFirst()).path("data").path("policy").asText())
+                .isEqualTo("vulnerability-threshold");
+        assertThat(CloudEvents.typesOf(
+                        new Event.VulnerabilityFound(T, APP, D1, List.of("x"), io.gatehouse.core.scan.Severity.LOW)))
+                .containsExactly("vulnerability.found");
+    }
 }

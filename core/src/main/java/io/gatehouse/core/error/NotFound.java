@@ -9,7 +9,9 @@ public final class NotFound extends RegistryException {
         UPLOAD,
         ROUTE,
         PROJECT,
-        WEBHOOK
+        WEBHOOK,
+        /** An artifact that was never scanned (nor is queued). */
+        SCAN_REPORT
     }
 
     private final Kind kind;

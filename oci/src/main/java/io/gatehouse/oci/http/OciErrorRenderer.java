@@ -37,7 +37,7 @@ public final class OciErrorRenderer implements ErrorRenderer {
             case NotFound nf ->
                 switch (nf.kind()) {
                     case BLOB -> new Mapped(OciErrorCode.BLOB_UNKNOWN);
-                    case MANIFEST -> new Mapped(OciErrorCode.MANIFEST_UNKNOWN);
+                    case MANIFEST, SCAN_REPORT -> new Mapped(OciErrorCode.MANIFEST_UNKNOWN);
                     case REPOSITORY -> new Mapped(OciErrorCode.NAME_UNKNOWN);
                     case UPLOAD -> new Mapped(OciErrorCode.BLOB_UPLOAD_UNKNOWN);
                     case ROUTE -> new Mapped(OciErrorCode.UNSUPPORTED, 404);

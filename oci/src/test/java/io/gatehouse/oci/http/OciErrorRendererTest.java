@@ -28,6 +28,7 @@ class OciErrorRendererTest {
                 Arguments.of(new NotFound(NotFound.Kind.ROUTE, "x"), "UNSUPPORTED", 404),
                 Arguments.of(new NotFound(NotFound.Kind.PROJECT, "x"), "NAME_UNKNOWN", 404),
                 Arguments.of(new NotFound(NotFound.Kind.WEBHOOK, "x"), "NAME_UNKNOWN", 404),
+                Arguments.of(new NotFound(NotFound.Kind.SCAN_REPORT, "x"), "MANIFEST_UNKNOWN", 404),
                 Arguments.of(new Invalid(Invalid.Kind.DIGEST, "x"), "DIGEST_INVALID", 400),
                 Arguments.of(new Invalid(Invalid.Kind.NAME, "x"), "NAME_INVALID", 400),
                 Arguments.of(new Invalid(Invalid.Kind.TAG, "x"), "MANIFEST_INVALID", 400),

@@ -62,7 +62,7 @@ public final class AdminClient {
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** The server's answer to one request. */
-    record Answer(int status, JsonNode body) {
+    record Answer(int status, JsonNode body, java.net.http.HttpHeaders headers) {
         boolean ok() {
             return status < 300;
         }
@@ -144,7 +144,7 @@ public final class AdminClient {
                         .encodeToString((login.username() + ":" + login.password()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private Optional<Answer> send(String authorization, String method, String path, Map<String, Object> body)
+    Optional<Answer> send(String authorization, String method, String path, Map<String, Object> body)
             throws IOException, InterruptedException {
         return send(
                 authorization,
@@ -195,7 +195,7 @@ public final class AdminClient {
         } catch (IOException e) {
             answer = JSON.createObjectNode();
         }
-        return Optional.of(new Answer(response.statusCode(), answer));
+        return Optional.of(new Answer(response.statusCode(), answer, response.headers()));
     }
 
     /** Flags or environment first; the saved login for this server when no password is given there. */

@@ -80,6 +80,24 @@ public final class ConfigValidator {
                 "scan.advisories.maxAge",
                 "must be positive");
         require(c.scan().advisories().maxUploadBytes() > 0, "scan.advisories.maxUploadBytes", "must be positive");
+        require(c.scan().workers() >= 0, "scan.workers", "must not be negative");
+        require(
+                duration("scan.pollInterval", c.scan().pollInterval()).isPositive(),
+                "scan.pollInterval",
+                "must be positive");
+        require(duration("scan.lease", c.scan().lease()).isPositive(), "scan.lease", "must be positive");
+        require(c.scan().rematchBatch() > 0, "scan.rematchBatch", "must be positive");
+        require(c.scan().maxAttempts() > 0, "scan.maxAttempts", "must be positive");
+        var x = c.scan().extraction();
+        require(
+                x.maxUncompressedBytes() > 0
+                        && x.maxEntries() > 0
+                        && x.maxPathLength() > 0
+                        && x.maxCompressionRatio() > 0
+                        && x.maxFileBytes() > 0
+                        && x.maxNestingDepth() >= 0,
+                "scan.extraction",
+                "limits must be positive");
         var export = c.audit().export();
         require(
                 duration("audit.export.interval", export.interval()).isPositive(),

@@ -40,7 +40,14 @@ public record GatehouseConfig(
                         "5m",
                         "365d",
                         new AuditExport(new S3("", "us-east-1", "", "", "", "", true), "1h", "1m", true, 50_000)),
-                new Scan(new Advisories("48h", 4L * 1024 * 1024 * 1024)));
+                new Scan(
+                        new Advisories("48h", 4L * 1024 * 1024 * 1024),
+                        2,
+                        "1s",
+                        "10m",
+                        200,
+                        3,
+                        new Extraction(16L << 30, 2_000_000, 4096, 200, 64L << 20, 4)));
     }
 
     /**
@@ -286,8 +293,38 @@ public record GatehouseConfig(
         }
     }
 
-    /** Vulnerability scanning. */
-    public record Scan(Advisories advisories) {}
+    /**
+     * Vulnerability scanning.
+     *
+     * @param workers scan threads on this node (0: this node scans nothing, another does)
+     * @param pollInterval how often an idle worker looks at the queue (jobs queued on this node wake it at once)
+     * @param lease how long a worker holds a job before another node may take it (a worker that died)
+     * @param rematchBatch re-match jobs matched and saved together after an advisory update
+     * @param maxAttempts claims of one job before it is recorded as FAILED
+     */
+    public record Scan(
+            Advisories advisories,
+            int workers,
+            String pollInterval,
+            String lease,
+            int rematchBatch,
+            int maxAttempts,
+            Extraction extraction) {}
+
+    /**
+     * Bounds on one image's extraction: a crafted layer is refused with a finding instead of exhausting memory.
+     *
+     * @param maxUncompressedBytes across all layers; {@code maxCompressionRatio} per layer as it streams
+     * @param maxFileBytes what one extractor may buffer of one file
+     * @param maxNestingDepth archives inside archives (jar in war in ear)
+     */
+    public record Extraction(
+            long maxUncompressedBytes,
+            long maxEntries,
+            int maxPathLength,
+            int maxCompressionRatio,
+            long maxFileBytes,
+            int maxNestingDepth) {}
 
     /**
      * @param maxAge an advisory database older than this is stale: /readyz warns and an alert is raised
