@@ -234,6 +234,38 @@ public final class OciImageBuilder {
             step.put("created", CREATED.plusSeconds(i).toString());
             step.put("created_by", "gatehouse-it OciImageBuilder layer " + i + " of " + name);
         }
+        return writeImage(name, os, architecture, layers, diffIds, history);
+    }
+
+    /**
+     * A linux/amd64 image of the given gzip'd tar layers, bottom first (e.g. a real root filesystem and an
+     * application layer), tagged {@code refName} in index.json.
+     */
+    public Image imageOfLayers(String refName, List<byte[]> gzipLayers) {
+        List<Descriptor> layers = new ArrayList<>();
+        List<String> diffIds = new ArrayList<>();
+        ArrayNode history = JSON.createArrayNode();
+        for (byte[] layer : gzipLayers) {
+            try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(layer))) {
+                diffIds.add(sha256(in.readAllBytes()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            layers.add(writeBlob(OCI_LAYER_GZIP, layer));
+            history.addObject().put("created", CREATED.toString());
+        }
+        Image image = writeImage(refName, "linux", "amd64", layers, diffIds, history);
+        addToIndex(image.manifest(), refName);
+        return image;
+    }
+
+    private Image writeImage(
+            String name,
+            String os,
+            String architecture,
+            List<Descriptor> layers,
+            List<String> diffIds,
+            ArrayNode history) {
         ObjectNode config = JSON.createObjectNode();
         config.put("created", CREATED.toString());
         config.put("architecture", architecture);

@@ -1,0 +1,181 @@
+package io.gatehouse.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.core.event.Event;
+import io.gatehouse.core.fixtures.DebianBookwormLayer;
+import io.gatehouse.scan.advisory.OsvFixtures;
+import io.gatehouse.scan.extract.lang.LanguageFixtures;
+import io.gatehouse.scan.pipeline.TestImages;
+import io.gatehouse.server.Main;
+import io.gatehouse.server.testing.TestServer;
+import io.gatehouse.server.testing.WebhookReceiver;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Scanning end to end with the real skopeo: an image of the real Debian 12 root filesystem and a layer holding
+ * the real log4j-core 2.14.1 jar is pushed; within seconds {@code gatehouse scan report --json} lists exactly the
+ * real advisories that affect it (the decoys do not match). Then an advisory update alone, with no push, adds a
+ * finding for tar to the stored image, raises {@code vulnerability.found} and delivers its webhook.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatehouseScanningIT {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String JAR = "log4j-core-2.14.1.jar";
+    static final Duration WITHIN = Duration.ofSeconds(20);
+
+    private TestServer server;
+    private Skopeo skopeo;
+    private Path work;
+    private WebhookReceiver receiver;
+    private final List<Event.VulnerabilityFound> found = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        Skopeo.skipReasonIfMissing().ifPresent(org.junit.jupiter.api.Assumptions::abort);
+        work = dir;
+        receiver = WebhookReceiver.accepting();
+        server = TestServer.start(
+                dir.resolve("data"), Map.of("webhooks.allowLoopback", "true", "webhooks.pollInterval", "50ms"));
+        server.server().events().subscribe(e -> {
+            if (e instanceof Event.VulnerabilityFound v) found.add(v);
+        });
+        skopeo = Skopeo.create(dir.resolve("skopeo-home"));
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) server.close();
+        if (receiver != null) receiver.close();
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    private Run cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of(
+                "--server",
+                server.baseUri().toString(),
+                "--username",
+                "admin",
+                "--password",
+                TestServer.ADMIN_PASSWORD));
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var cmd = new CommandLine(new Main());
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        return new Run(cmd.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    }
+
+    /** Polls {@code scan report REF --json} until the report satisfies {@code done}; returns it and the wait. */
+    private JsonNode reportWhen(String ref, Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        Run last = null;
+        while (System.nanoTime() < deadline) {
+            last = cli("scan", "report", ref, "--json");
+            if (last.exit() == 0) {
+                JsonNode report = JSON.readTree(last.out());
+                if (done.test(report)) return report;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no such report of " + ref + " within " + WITHIN + "; last: " + last);
+    }
+
+    private static TreeSet<String> findings(JsonNode report) {
+        var out = new TreeSet<String>();
+        report.path("findings")
+                .forEach(f -> out.add(f.path("id").asText() + " "
+                        + f.path("package").asText() + " " + f.path("version").asText()));
+        return out;
+    }
+
+    @Test
+    void aPushedImageIsReportedWithinSecondsAndAnAdvisoryUpdateAloneAddsAFinding() throws Exception {
+        Run imported = cli(
+                "advisories", "import", OsvFixtures.copyTo(work.resolve("osv")).toString());
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        Run hook = cli("webhook", "create", "--url", receiver.url(), "--events", "vulnerability.found,scan.completed");
+        assertThat(hook.exit()).as(hook.err()).isZero();
+
+        var layout = OciImageBuilder.create(work.resolve("layout"), 5);
+        byte[] debian = Files.readAllBytes(DebianBookwormLayer.layerTarGz());
+        byte[] app = TestImages.tarGz(Map.of("app/lib/" + JAR, LanguageFixtures.mavenJar(JAR)));
+        var image = layout.imageOfLayers("v1", List.of(debian, app));
+        var admin = new Skopeo.Credentials("admin", TestServer.ADMIN_PASSWORD);
+        long pushed = System.nanoTime();
+        skopeo.copy(layout.ociReference("v1"), null, "docker://" + server.hostPort() + "/teama/app:v1", admin)
+                .orThrow();
+
+        JsonNode report =
+                reportWhen("teama/app:v1", r -> r.path("status").asText().equals("complete"));
+        long seconds = Duration.ofNanos(System.nanoTime() - pushed).toSeconds();
+        System.out.printf(
+                "pushed and scanned (%d packages) in %d s%n",
+                report.path("packages").size(), seconds);
+        assertThat(report.path("artifact").asText()).isEqualTo(image.manifest().digest());
+        String tarVersion = "";
+        for (JsonNode p : report.path("packages")) {
+            if (p.path("name").asText().equals("tar"))
+                tarVersion = p.path("sourceVersion").asText();
+        }
+        assertThat(tarVersion).isNotEmpty();
+        assertThat(findings(report))
+                .containsExactly(
+                        "DEBIAN-CVE-2023-45853 zlib 1:1.2.13.dfsg-1",
+                        "GHSA-jfh8-c2jp-5v3q org.apache.logging.log4j:log4j-core 2.14.1");
+        assertThat(found).isEmpty();
+
+        // An advisory update, no push: the stored image is re-matched from its stored packages.
+        Path update = Files.createDirectories(work.resolve("update"));
+        Files.write(update.resolve("DEBIAN-CVE-2005-2541.json"), OsvFixtures.bytes(OsvFixtures.TAR_UPDATE));
+        assertThat(cli("advisories", "import", update.toString()).out()).contains("1 added");
+
+        JsonNode after =
+                reportWhen("teama/app:v1", r -> r.path("findings").toString().contains("DEBIAN-CVE-2005-2541"));
+        assertThat(findings(after))
+                .containsExactly(
+                        "DEBIAN-CVE-2005-2541 tar " + tarVersion,
+                        "DEBIAN-CVE-2023-45853 zlib 1:1.2.13.dfsg-1",
+                        "GHSA-jfh8-c2jp-5v3q org.apache.logging.log4j:log4j-core 2.14.1");
+        assertThat(after.path("scannedAt").asText())
+                .as("the layers were not read again")
+                .isEqualTo(report.path("scannedAt").asText());
+        assertThat(found).singleElement().satisfies(v -> {
+            assertThat(v.digest().toString()).isEqualTo(image.manifest().digest());
+            assertThat(v.advisoryIds()).containsExactly("DEBIAN-CVE-2005-2541");
+        });
+        // The webhook: scan.completed for the push, then vulnerability.found (and scan.completed) for the update.
+        boolean delivered = false;
+        for (int i = 0; i < 5 && !delivered; i++) {
+            JsonNode event = JSON.readTree(receiver.next().body());
+            if (event.path("type").asText().equals("io.gatehouse.vulnerability.found")) {
+                delivered = true;
+                assertThat(event.path("data").path("advisories").get(0).asText())
+                        .isEqualTo("DEBIAN-CVE-2005-2541");
+                assertThat(event.path("subject").asText())
+                        .isEqualTo("teama/app@" + image.manifest().digest());
+            }
+        }
+        assertThat(delivered).as("vulnerability.found reached the webhook").isTrue();
+    }
+}
