@@ -21,14 +21,24 @@ CREATE TABLE scan_jobs (
 );
 CREATE INDEX scan_jobs_due ON scan_jobs (priority, id);
 CREATE INDEX scan_jobs_artifact ON scan_jobs (artifact);
+CREATE INDEX scan_jobs_rematch ON scan_jobs (rematch_set, artifact);
 
--- The packages one advisory import changed (set_id: random), kept while rematch jobs refer to them.
+-- What an advisory import changed, while its rematch jobs wait: scan_rematch_keys holds the changed packages only
+-- while the jobs are queued (one transaction); scan_rematch_packages the stored packages they name, image by image,
+-- so a re-match reads exactly those (set_id: random per import).
 CREATE TABLE scan_rematch_keys (
   set_id     BIGINT NOT NULL,
   ecosystem  VARCHAR(255) NOT NULL,
   name       VARCHAR(1024) ${name_order} NOT NULL
 );
 CREATE INDEX scan_rematch_keys_set ON scan_rematch_keys (set_id, ecosystem, name);
+
+CREATE TABLE scan_rematch_packages (
+  set_id    BIGINT NOT NULL,
+  artifact  VARCHAR(150) NOT NULL,
+  seq       INTEGER NOT NULL,
+  CONSTRAINT scan_rematch_packages_pk PRIMARY KEY (set_id, artifact, seq)
+);
 
 -- The latest report of each artifact (a digest's content is the same in every repository; repository is where it
 -- was last scanned from). report: the ScanReport JSON without its packages (those are in scan_packages) and, for
@@ -49,14 +59,21 @@ CREATE TABLE scan_reports (
 );
 CREATE INDEX scan_reports_extractor ON scan_reports (extractor_version);
 
--- Each image's SBOM, one row per package: (ecosystem, name) as advisories name it, for the re-match lookup, and
--- the package itself as JSON.
-CREATE TABLE scan_packages (
+-- Each image's SBOM, one row per package, in two tables: scan_package_keys is narrow (the key advisories use:
+-- ecosystem and name), so the re-match lookup and the per-batch filter scan small rows; scan_packages holds each
+-- package's JSON, read only for the packages an advisory change names.
+CREATE TABLE scan_package_keys (
   artifact   VARCHAR(150) NOT NULL,
   seq        INTEGER NOT NULL,
   ecosystem  VARCHAR(255) NOT NULL,
   name       VARCHAR(1024) ${name_order} NOT NULL,
+  CONSTRAINT scan_package_keys_pk PRIMARY KEY (artifact, seq)
+);
+CREATE INDEX scan_package_keys_key ON scan_package_keys (ecosystem, name, artifact);
+
+CREATE TABLE scan_packages (
+  artifact   VARCHAR(150) NOT NULL,
+  seq        INTEGER NOT NULL,
   package    VARCHAR NOT NULL,
   CONSTRAINT scan_packages_pk PRIMARY KEY (artifact, seq)
 );
-CREATE INDEX scan_packages_key ON scan_packages (ecosystem, name, artifact);

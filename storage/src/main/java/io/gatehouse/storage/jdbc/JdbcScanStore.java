@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Handle;
 
@@ -74,14 +73,22 @@ final class JdbcScanStore implements ScanStore {
             return 0;
         }
         long set = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        String affected = "SELECT p.artifact FROM scan_packages p JOIN scan_rematch_keys k ON k.set_id = :s"
-                + " AND k.ecosystem = p.ecosystem AND k.name = p.name";
+        String affected = "SELECT artifact FROM scan_rematch_packages WHERE set_id = :s";
         return db.write(h -> {
             Database.inBatches(
                     h,
                     "INSERT INTO scan_rematch_keys (set_id, ecosystem, name) VALUES (:s, :e, :n)",
                     new HashSet<>(changed),
                     (b, k) -> b.bind("s", set).bind("e", k.ecosystem()).bind("n", k.name()));
+            // Which stored packages the change names, image by image: one join over the key index.
+            h.createUpdate("INSERT INTO scan_rematch_packages (set_id, artifact, seq) SELECT :s, p.artifact, p.seq FROM"
+                            + " scan_rematch_keys k JOIN scan_package_keys p ON p.ecosystem = k.ecosystem AND p.name ="
+                            + " k.name WHERE k.set_id = :s")
+                    .bind("s", set)
+                    .execute();
+            h.createUpdate("DELETE FROM scan_rematch_keys WHERE set_id = :s")
+                    .bind("s", set)
+                    .execute();
             // A pending re-match of another change now has two changes to apply: it re-matches everything.
             h.createUpdate("UPDATE scan_jobs SET rematch_set = NULL WHERE lease_owner IS NULL AND trigger_kind ="
                             + " 'rematch' AND rematch_set IS NOT NULL AND artifact IN (" + affected + ")")
@@ -96,11 +103,11 @@ final class JdbcScanStore implements ScanStore {
                     .bind("p", Trigger.REMATCH.priority())
                     .bind("now", Database.timestamp(now))
                     .execute();
-            if (queued == 0) {
-                h.createUpdate("DELETE FROM scan_rematch_keys WHERE set_id = :s")
-                        .bind("s", set)
-                        .execute();
-            }
+            // Images whose pending job already re-reads or re-matches everything need no list.
+            h.createUpdate("DELETE FROM scan_rematch_packages WHERE set_id = :s AND artifact NOT IN (SELECT artifact"
+                            + " FROM scan_jobs WHERE rematch_set = :s)")
+                    .bind("s", set)
+                    .execute();
             return queued;
         });
     }
@@ -176,14 +183,14 @@ final class JdbcScanStore implements ScanStore {
                 "DELETE FROM scan_jobs WHERE id = :id AND lease_owner = :o",
                 jobs,
                 (b, j) -> b.bind("id", j.id()).bind("o", j.owner()));
-        Set<Long> sets = new HashSet<>();
-        jobs.forEach(j -> j.rematchSet().ifPresent(sets::add));
-        for (long set : sets) {
-            h.createUpdate("DELETE FROM scan_rematch_keys WHERE set_id = :s AND NOT EXISTS (SELECT 1 FROM"
-                            + " scan_jobs WHERE rematch_set = :s)")
-                    .bind("s", set)
-                    .execute();
-        }
+        // The package lists of finished re-matches, unless a newer job of the same change still needs one.
+        Database.inBatches(
+                h,
+                "DELETE FROM scan_rematch_packages WHERE set_id = :s AND artifact = :a AND NOT EXISTS (SELECT 1 FROM"
+                        + " scan_jobs WHERE rematch_set = :s AND artifact = :a)",
+                jobs.stream().filter(j -> j.rematchSet().isPresent()).toList(),
+                (b, j) -> b.bind("s", j.rematchSet().getAsLong())
+                        .bind("a", j.artifact().toString()));
     }
 
     @Override
@@ -250,20 +257,29 @@ final class JdbcScanStore implements ScanStore {
                                             .toList()))
                     .execute();
             if (packages.isPresent()) {
-                h.createUpdate("DELETE FROM scan_packages WHERE artifact = :a")
-                        .bind("a", report.artifact().toString())
-                        .execute();
-                int[] seq = {0};
+                for (String table : List.of("scan_package_keys", "scan_packages")) {
+                    h.createUpdate("DELETE FROM " + table + " WHERE artifact = :a")
+                            .bind("a", report.artifact().toString())
+                            .execute();
+                }
+                List<PackageRow> rows = packages.get();
+                List<Integer> seqs =
+                        java.util.stream.IntStream.range(0, rows.size()).boxed().toList();
                 Database.inBatches(
                         h,
-                        "INSERT INTO scan_packages (artifact, seq, ecosystem, name, package) VALUES (:a, :s, :e, :n,"
-                                + " :j)",
-                        packages.get(),
-                        (b, p) -> b.bind("a", report.artifact().toString())
-                                .bind("s", seq[0]++)
-                                .bind("e", p.key().ecosystem())
-                                .bind("n", p.key().name())
-                                .bind("j", p.json()));
+                        "INSERT INTO scan_package_keys (artifact, seq, ecosystem, name) VALUES (:a, :s, :e, :n)",
+                        seqs,
+                        (b, i) -> b.bind("a", report.artifact().toString())
+                                .bind("s", i)
+                                .bind("e", rows.get(i).key().ecosystem())
+                                .bind("n", rows.get(i).key().name()));
+                Database.inBatches(
+                        h,
+                        "INSERT INTO scan_packages (artifact, seq, package) VALUES (:a, :s, :j)",
+                        seqs,
+                        (b, i) -> b.bind("a", report.artifact().toString())
+                                .bind("s", i)
+                                .bind("j", rows.get(i).json()));
             }
             return null;
         });
@@ -329,13 +345,16 @@ final class JdbcScanStore implements ScanStore {
     @Override
     public Map<Digest, List<PackageRow>> packages(Collection<Digest> artifacts, OptionalLong rematchSet) {
         Map<Digest, List<PackageRow>> out = new LinkedHashMap<>();
-        String join = rematchSet.isPresent()
-                ? " JOIN scan_rematch_keys k ON k.set_id = :s AND k.ecosystem = p.ecosystem AND k.name = p.name"
-                : "";
+        // With a change: only the packages it named, listed when the jobs were queued.
+        String from = rematchSet.isPresent()
+                ? " FROM scan_rematch_packages r JOIN scan_package_keys i ON i.artifact = r.artifact AND i.seq = r.seq"
+                        + " JOIN scan_packages p ON p.artifact = r.artifact AND p.seq = r.seq WHERE r.set_id = :s AND"
+                        + " r.artifact IN (<a>) ORDER BY r.artifact, r.seq"
+                : " FROM scan_package_keys i JOIN scan_packages p ON p.artifact = i.artifact AND p.seq = i.seq WHERE"
+                        + " i.artifact IN (<a>) ORDER BY i.artifact, i.seq";
         for (List<String> chunk : chunks(artifacts)) {
             db.read(h -> {
-                h.createQuery("SELECT p.artifact, p.ecosystem, p.name, p.package FROM scan_packages p" + join
-                                + " WHERE p.artifact IN (<a>) ORDER BY p.artifact, p.seq")
+                h.createQuery("SELECT i.artifact, i.ecosystem, i.name, p.package" + from)
                         .bindList("a", chunk)
                         .bind("s", rematchSet.orElse(0))
                         .setFetchSize(BATCH)

@@ -121,7 +121,9 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "advisory_imports",
                                             "scan_jobs",
                                             "scan_rematch_keys",
+                                            "scan_rematch_packages",
                                             "scan_reports",
+                                            "scan_package_keys",
                                             "scan_packages")
                                     .map(t -> schema + "." + t)
                                     .toList())
