@@ -55,7 +55,10 @@ public final class OsvAdvisoryIndex implements AdvisoryIndex {
             }
         }
         map.replaceAll((k, v) -> List.copyOf(v));
-        this.byPackage = Map.copyOf(map);
+        // A HashMap, not Map.copyOf: the immutable map probes linearly, and package names that hash close together
+        // (lib-1, lib-2, ...) form long runs, so every lookup (a miss most of all) walked them: half of the re-match
+        // CPU went to PackageKey.equals in ImmutableCollections.MapN.probe.
+        this.byPackage = java.util.Collections.unmodifiableMap(map);
         this.advisoryCount = count;
     }
 
