@@ -23,9 +23,10 @@ public final class OsvFixtures {
 
     /**
      * A later advisory for a package every Debian 12 image holds (tar, unfixed in Debian), for tests of an advisory
-     * update alone making a new finding on a stored image. Not among {@link #copyTo}'s files.
+     * update alone making a new finding on a stored image. Outside the {@code osv} directory, so imports of
+     * {@link #root()} or {@link #copyTo} do not include it.
      */
-    public static final String TAR_UPDATE = "updates/DEBIAN-CVE-2005-2541.json";
+    public static final String TAR_UPDATE = "../osv-updates/DEBIAN-CVE-2005-2541.json";
 
     private OsvFixtures() {}
 
@@ -45,7 +46,8 @@ public final class OsvFixtures {
 
     /** A fixture's bytes, read from the classpath (works from this module's test-jar too). */
     public static byte[] bytes(String name) {
-        try (var in = OsvFixtures.class.getResourceAsStream("/osv/" + name)) {
+        String path = name.startsWith("../") ? "/" + name.substring(3) : "/osv/" + name;
+        try (var in = OsvFixtures.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalArgumentException("no OSV fixture " + name);
             }
