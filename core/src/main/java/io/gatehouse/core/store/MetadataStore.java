@@ -44,6 +44,9 @@ public interface MetadataStore extends AutoCloseable {
     /** The imported OSV advisory database. */
     AdvisoryStore advisories();
 
+    /** Pull policies (severity thresholds, unscanned images) and CVE allowlists. */
+    ScanPolicyStore scanPolicies();
+
     /** The tamper-evident audit log: chained records, signed checkpoints, per-project pull recording. */
     AuditStore audit();
 

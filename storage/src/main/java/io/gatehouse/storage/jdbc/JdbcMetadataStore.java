@@ -7,6 +7,7 @@ import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.store.AdvisoryStore;
 import io.gatehouse.core.store.MetadataStore;
+import io.gatehouse.core.store.ScanPolicyStore;
 import io.gatehouse.core.store.SingleSignOnStore;
 import io.gatehouse.core.store.WebhookStore;
 import java.sql.Connection;
@@ -87,6 +88,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final WebhookStore webhooks;
     private final AuditStore audit;
     private final AdvisoryStore advisories;
+    private final ScanPolicyStore scanPolicies;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -112,6 +114,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.webhooks = new JdbcWebhooks(database);
         this.audit = new JdbcAuditStore(database);
         this.advisories = new JdbcAdvisoryStore(database);
+        this.scanPolicies = new JdbcScanPolicies(database);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -314,6 +317,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public AdvisoryStore advisories() {
         return advisories;
+    }
+
+    @Override
+    public ScanPolicyStore scanPolicies() {
+        return scanPolicies;
     }
 
     @Override

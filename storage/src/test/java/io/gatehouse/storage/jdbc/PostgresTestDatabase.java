@@ -118,7 +118,9 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "audit_checkpoints",
                                             "audit_pull_exemptions",
                                             "advisories",
-                                            "advisory_imports")
+                                            "advisory_imports",
+                                            "scan_policies",
+                                            "cve_allowlist")
                                     .map(t -> schema + "." + t)
                                     .toList())
                     + " CASCADE");
