@@ -9,6 +9,7 @@ import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
 import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.access.admin.ScanPolicyAdministration;
 import io.gatehouse.access.federation.FederatedRobots;
 import io.gatehouse.access.federation.FederatedTokenVerifier;
 import io.gatehouse.access.federation.IssuerKeys;
@@ -16,8 +17,10 @@ import io.gatehouse.access.oidc.CliSecrets;
 import io.gatehouse.access.oidc.OidcProvider;
 import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
+import io.gatehouse.access.policy.CachedScanPolicies;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.access.policy.VulnerabilityGate;
 import io.gatehouse.audit.AuditExportSchedule;
 import io.gatehouse.audit.AuditExporter;
 import io.gatehouse.audit.AuditJournal;
@@ -48,6 +51,7 @@ import io.gatehouse.core.model.Cidr;
 import io.gatehouse.core.registry.BlobService;
 import io.gatehouse.core.registry.ManifestService;
 import io.gatehouse.core.registry.UploadService;
+import io.gatehouse.core.scan.ScanResults;
 import io.gatehouse.core.store.BlobStore;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.http.ClientAddress;
@@ -60,6 +64,7 @@ import io.gatehouse.http.admin.AdminHandler;
 import io.gatehouse.http.admin.AuditHandler;
 import io.gatehouse.http.admin.OpenApiHandler;
 import io.gatehouse.http.admin.PolicyHandler;
+import io.gatehouse.http.admin.ScanPolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
 import io.gatehouse.http.admin.WebhooksHandler;
 import io.gatehouse.http.sso.SingleSignOnHandler;
@@ -121,6 +126,8 @@ public final class GatehouseServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatehouseServer.class);
     /** How often a node checks whether an audit export is due (each check lists the archive once). */
     private static final Duration EXPORT_CHECK = Duration.ofMinutes(1);
+    /** Until the scan pipeline is plugged in, no artifact has a verdict (a threshold refuses nothing). */
+    private static final ScanResults NO_SCAN_RESULTS = digest -> Optional.empty();
 
     private final GatehouseConfig config;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -148,6 +155,13 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** @param clock the time every service reads (token expiry, key rotation, login limits); tests move it */
     public GatehouseServer(GatehouseConfig config, Clock clock) {
+        this(config, clock, NO_SCAN_RESULTS);
+    }
+
+    /**
+     * @param scanResults the verdicts the pull policy reads (the scan pipeline's; tests inject their own)
+     */
+    public GatehouseServer(GatehouseConfig config, Clock clock, ScanResults scanResults) {
         this.config = config;
         this.shutdownTimeout = ConfigValidator.duration(
                 "server.shutdownTimeout", config.server().shutdownTimeout());
@@ -244,9 +258,19 @@ public final class GatehouseServer implements AutoCloseable {
                                     singleSignOn.isPresent()
                                             ? new BreakGlassAlarm(AdminOnlyAuthorizer.ADMIN, events, clock)
                                             : BreakGlassAlarm.OFF));
+            // Pull policy: read through a short-lived cache, so the pull path makes no policy query.
+            var scanPolicies = new CachedScanPolicies(
+                    metadata.scanPolicies(),
+                    ConfigValidator.duration(
+                            "pullPolicy.cacheTtl", config.pullPolicy().cacheTtl()),
+                    clock);
+            events.subscribe(scanPolicies);
+            var vulnerabilityGate =
+                    new VulnerabilityGate(scanPolicies, metadata.tags(), metadata.manifests(), scanResults, clock);
             var decisions = new AccessDecisionPoint(
                     new RoleBasedAuthorizer(metadata.access(), clock),
                     new ProjectNetworks(metadata.access())::refusal,
+                    vulnerabilityGate::check,
                     events,
                     clock);
             var clientAddress = new ClientAddress(config.server().trustedProxyNetworks());
@@ -320,6 +344,9 @@ public final class GatehouseServer implements AutoCloseable {
             List<Route> apiRoutes = new ArrayList<>();
             apiRoutes.addAll(new AdminHandler(administration).routes());
             apiRoutes.addAll(new PolicyHandler(administration).routes());
+            apiRoutes.addAll(new ScanPolicyHandler(
+                            new ScanPolicyAdministration(metadata.scanPolicies(), metadata.access(), events, clock))
+                    .routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
             apiRoutes.addAll(new WebhooksHandler(webhooks).routes());
             apiRoutes.addAll(new AuditHandler(auditLog).routes());
@@ -346,7 +373,8 @@ public final class GatehouseServer implements AutoCloseable {
                             "openapi/sso.json",
                             "openapi/webhooks.json",
                             "openapi/audit.json",
-                            "openapi/advisories.json"))
+                            "openapi/advisories.json",
+                            "openapi/scan-policy.json"))
                     .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);

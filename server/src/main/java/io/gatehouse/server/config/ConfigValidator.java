@@ -80,6 +80,10 @@ public final class ConfigValidator {
                 "scan.advisories.maxAge",
                 "must be positive");
         require(c.scan().advisories().maxUploadBytes() > 0, "scan.advisories.maxUploadBytes", "must be positive");
+        require(
+                !duration("pullPolicy.cacheTtl", c.pullPolicy().cacheTtl()).isNegative(),
+                "pullPolicy.cacheTtl",
+                "must not be negative");
         var export = c.audit().export();
         require(
                 duration("audit.export.interval", export.interval()).isPositive(),

@@ -16,7 +16,8 @@ public record GatehouseConfig(
         Webhooks webhooks,
         Anomaly anomaly,
         Audit audit,
-        Scan scan) {
+        Scan scan,
+        PullPolicy pullPolicy) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -40,7 +41,8 @@ public record GatehouseConfig(
                         "5m",
                         "365d",
                         new AuditExport(new S3("", "us-east-1", "", "", "", "", true), "1h", "1m", true, 50_000)),
-                new Scan(new Advisories("48h", 4L * 1024 * 1024 * 1024)));
+                new Scan(new Advisories("48h", 4L * 1024 * 1024 * 1024)),
+                new PullPolicy("5s"));
     }
 
     /**
@@ -294,4 +296,10 @@ public record GatehouseConfig(
      * @param maxUploadBytes the largest advisory zip {@code POST /api/v1/advisories} accepts
      */
     public record Advisories(String maxAge, long maxUploadBytes) {}
+
+    /**
+     * @param cacheTtl how long a node reuses a project's pull policy and allowlists before reading them again (changes
+     *     made on the node itself apply at once); {@code 0s} reads them on every pull
+     */
+    public record PullPolicy(String cacheTtl) {}
 }
