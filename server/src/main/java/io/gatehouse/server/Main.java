@@ -6,6 +6,7 @@ import io.gatehouse.server.cli.AdvisoryCommands;
 import io.gatehouse.server.cli.AuditCommands;
 import io.gatehouse.server.cli.LoginCommands;
 import io.gatehouse.server.cli.PolicyCommands;
+import io.gatehouse.server.cli.ScanPolicyCommands;
 import io.gatehouse.server.cli.WebhookCommands;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.ConfigLoader;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Option;
             WebhookCommands.Webhook.class,
             AuditCommands.Audit.class,
             AdvisoryCommands.Advisories.class,
+            ScanPolicyCommands.Cve.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,
             CommandLine.HelpCommand.class
