@@ -40,6 +40,7 @@ public final class CloudEvents {
                     && a.request().resource() instanceof Resource.Repository -> List.of(EventTypes.ARTIFACT_PULLED);
             case Event.BreakGlassUsed b -> List.of(EventTypes.BREAKGLASS_USED);
             case Event.AnomalyDetected a -> List.of(EventTypes.ANOMALY_DETECTED);
+            case Event.PolicyViolation v -> List.of(EventTypes.POLICY_VIOLATION);
             default -> List.of();
         };
     }
@@ -99,6 +100,23 @@ public final class CloudEvents {
                                 a.summary(),
                                 "details",
                                 new LinkedHashMap<>(a.details()))));
+            case Event.PolicyViolation v ->
+                List.of(repositoryEvent(
+                        EventTypes.POLICY_VIOLATION,
+                        v,
+                        v.repository(),
+                        v.repository() + "@" + v.digest(),
+                        data(
+                                "repository",
+                                v.repository().value(),
+                                "digest",
+                                v.digest().toString(),
+                                "principal",
+                                v.principal(),
+                                "policy",
+                                v.policy(),
+                                "summary",
+                                v.summary())));
             default -> List.of();
         };
     }
