@@ -1,5 +1,7 @@
 package io.gatehouse.server;
 
+import static io.gatehouse.server.AuditLogApiTest.bytes;
+import static io.gatehouse.server.AuditLogApiTest.ok;
 import static io.gatehouse.server.testing.RegistryHttp.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -358,15 +360,5 @@ class PullPolicyTest {
 
     static String message(HttpResponse<byte[]> r) {
         return json(r).path("errors").path(0).path("message").asText();
-    }
-
-    static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    static void ok(HttpResponse<byte[]> r, int status) {
-        assertThat(r.statusCode())
-                .as(() -> new String(r.body(), StandardCharsets.UTF_8))
-                .isEqualTo(status);
     }
 }

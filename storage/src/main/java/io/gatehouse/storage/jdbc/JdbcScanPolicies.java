@@ -6,10 +6,15 @@ import io.gatehouse.core.store.ScanPolicyStore;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.statement.Update;
 
 /** Pull policies and CVE allowlists over JDBC; the system list is stored under the scope {@code ''}. */
 final class JdbcScanPolicies implements ScanPolicyStore {
     private static final String SYSTEM = "";
+    private static final String UPDATE_POLICY = "UPDATE scan_policies SET block_severity = :severity,"
+            + " block_unscanned = :unscanned, updated_by = :by, updated_at = :at WHERE project = :project";
+    private static final String INSERT_POLICY = "INSERT INTO scan_policies (project, block_severity,"
+            + " block_unscanned, updated_by, updated_at) VALUES (:project, :severity, :unscanned, :by, :at)";
 
     private final Database db;
 
@@ -32,27 +37,23 @@ final class JdbcScanPolicies implements ScanPolicyStore {
     @Override
     public void putPolicy(ScanPolicy policy, String updatedBy, Instant updatedAt) {
         db.write(h -> {
-            int updated = h.createUpdate("UPDATE scan_policies SET block_severity = :severity, block_unscanned ="
-                            + " :unscanned, updated_by = :by, updated_at = :at WHERE project = :project")
-                    .bind("project", policy.project())
-                    .bind("severity", policy.blockSeverityLabel())
-                    .bind("unscanned", policy.blockUnscanned())
-                    .bind("by", updatedBy)
-                    .bind("at", Database.timestamp(updatedAt))
-                    .execute();
-            if (updated == 0) {
-                // A concurrent first put makes this insert clash; Database retries it as an update.
-                h.createUpdate("INSERT INTO scan_policies (project, block_severity, block_unscanned, updated_by,"
-                                + " updated_at) VALUES (:project, :severity, :unscanned, :by, :at)")
-                        .bind("project", policy.project())
-                        .bind("severity", policy.blockSeverityLabel())
-                        .bind("unscanned", policy.blockUnscanned())
-                        .bind("by", updatedBy)
-                        .bind("at", Database.timestamp(updatedAt))
+            // A concurrent first put makes the insert clash; Database retries it, and the update then applies.
+            if (bind(h.createUpdate(UPDATE_POLICY), policy, updatedBy, updatedAt)
+                            .execute()
+                    == 0) {
+                bind(h.createUpdate(INSERT_POLICY), policy, updatedBy, updatedAt)
                         .execute();
             }
             return null;
         });
+    }
+
+    private static Update bind(Update update, ScanPolicy policy, String updatedBy, Instant updatedAt) {
+        return update.bind("project", policy.project())
+                .bind("severity", policy.blockSeverityLabel())
+                .bind("unscanned", policy.blockUnscanned())
+                .bind("by", updatedBy)
+                .bind("at", Database.timestamp(updatedAt));
     }
 
     @Override
