@@ -41,6 +41,9 @@ public record Route(
      * they checked.
      */
     public Route gatedPull() {
+        if (action != Action.PULL || !params.contains("name") || !params.contains("reference")) {
+            throw new IllegalStateException(template + ": only a manifest pull route can be gated");
+        }
         return new Route(method, template, action, alternative, handler, pattern, params, true);
     }
 
