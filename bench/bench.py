@@ -722,6 +722,17 @@ def audit_pulls(server, record):
         raise BenchError("%s: switching pull recording: HTTP %d %s" % (server.label, status, body[:300]))
 
 
+def gate_policy(server, on):
+    """--gate: project bench exists on both servers; only A has a pull policy (block severity high)."""
+    status, body = admin_call(server, "POST", "/api/v1/projects", {"name": "bench"})
+    if status not in (201, 409):
+        raise BenchError("%s: creating project bench: HTTP %d %s" % (server.label, status, body[:300]))
+    severity = "high" if on else "none"
+    status, body = admin_call(server, "PUT", "/api/v1/projects/bench/scan-policy", {"blockSeverity": severity})
+    if status != 200 or json.loads(body).get("blockSeverity") != severity:
+        raise BenchError("%s: setting the pull policy: HTTP %d %s" % (server.label, status, body[:300]))
+
+
 def audit_verify(server):
     """--audit: how many records each log holds after the run, and whether the chain verifies."""
     status, body = admin_call(server, "POST", "/api/v1/audit/verify")
@@ -915,7 +926,17 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
     la = A.kind + (" (as A)" if validation else "")
     lb = B.kind
     out = []
-    if opts.audit:
+    if opts.gate:
+        la, lb = "A: pull policy on", "B: no pull policy"
+        out.append("# Gatehouse pull policy cost: vulnerability gate on (A) vs off (B) (data on %s)" % fs["fstype"])
+        out.append("")
+        out.append("Both servers are Gatehouse with the same build and settings. A has a pull policy on project "
+                   "`bench` (`PUT /api/v1/projects/bench/scan-policy` with `blockSeverity: high`), so every "
+                   "manifest GET also passes the vulnerability gate: the cached policy and allowlists, the tag "
+                   "resolved to the digest it checks, the image's latest scan verdict read (clean, or none on a "
+                   "build without the scan pipeline) and that digest served. B has no policy, so the gate "
+                   "returns at once. Target: A / B ≥ 0.95.")
+    elif opts.audit:
         la, lb = "A: pulls audited", "B: pulls not audited"
         out.append("# Gatehouse audit cost: data-access auditing on (A) vs off (B) (data on %s)" % fs["fstype"])
         out.append("")
@@ -946,9 +967,9 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         va = med(results[A.label][key])
         vb = med(results[B.label][key])
         ratio = paired_ratio(results[A.label][key], results[B.label][key]) if va and vb else None
-        if opts.audit:
+        if opts.audit or opts.gate:
             target = 0.95 if key in ("manifest", "pull", "tags") else None
-        tgt = ("≥ %.2f×" if opts.audit else "≥ %.1f×") % target if target else "—"
+        tgt = ("≥ %.2f×" if opts.audit or opts.gate else "≥ %.1f×") % target if target else "—"
         verdict = ""
         if target and ratio is not None and not validation:
             verdict = "ok" if ratio >= target else "MISS"
@@ -1093,12 +1114,18 @@ def parse_args(argv):
                    help="audit cost instead of the comparison with distribution: two Gatehouse servers, A records "
                         "every allowed pull in the audit log (the default), B has pull recording off for project "
                         "bench; metrics default to manifest")
+    p.add_argument("--gate", action="store_true",
+                   help="pull policy cost instead of the comparison with distribution: two Gatehouse servers, A "
+                        "has a vulnerability pull policy on project bench (block severity high), B none; metrics "
+                        "default to manifest")
     o = p.parse_args(argv)
     o.rounds = o.rounds or (1 if o.quick else 4)
     o.duration = o.duration or (3 if o.quick else 10)
     o.blobs_per_client = o.blobs_per_client or (1 if o.quick else 3)
     o.pulls_per_client = o.pulls_per_client or (2 if o.quick else 12)
-    if o.audit and not any(a == "--only" or a.startswith("--only=") for a in argv):
+    if o.audit and o.gate:
+        p.error("--audit and --gate are separate comparisons; run them one at a time")
+    if (o.audit or o.gate) and not any(a == "--only" or a.startswith("--only=") for a in argv):
         o.only = "manifest"
     o.only = [m.strip() for m in o.only.split(",") if m.strip()]
     bad = set(o.only) - {m[0] for m in METRICS}
@@ -1121,7 +1148,8 @@ def main(argv):
     def log(msg):
         print("[%6.1fs] %s" % (time.monotonic() - t_start, msg), flush=True)
 
-    for tool in ("wrk",) if opts.audit else ("wrk", "docker-registry"):
+    self_compare = opts.audit or opts.gate  # two Gatehouse servers, no distribution
+    for tool in ("wrk",) if self_compare else ("wrk", "docker-registry"):
         if not shutil.which(tool):
             raise SystemExit("missing %s (bench/run installs it when run as root)" % tool)
 
@@ -1148,7 +1176,7 @@ def main(argv):
         data_base, fs["fstype"], fs["target"], need / (1 << 30)))
     A = Server("A", "distribution" if validation else "gatehouse", workdir, data_base,
                None if validation else gh_cmd)
-    B = Server("B", "gatehouse", workdir, data_base, gh_cmd) if opts.audit else Server(
+    B = Server("B", "gatehouse", workdir, data_base, gh_cmd) if self_compare else Server(
         "B", "distribution", workdir, data_base)
     servers = [A, B]
     results = {A.label: {}, B.label: {}}
@@ -1165,6 +1193,10 @@ def main(argv):
             for s in servers:
                 audit_pulls(s, record=s is A)
                 log("%s: allowed pulls in project bench %s" % (s.label, "recorded" if s is A else "NOT recorded"))
+        if opts.gate:
+            for s in servers:
+                gate_policy(s, on=s is A)
+                log("%s: pull policy of project bench: %s" % (s.label, "block severity high" if s is A else "none"))
 
         states = {}
         for s in servers:

@@ -1,6 +1,7 @@
 package io.gatehouse.access;
 
 import io.gatehouse.access.AuthorizationDecision.Outcome;
+import io.gatehouse.access.policy.VulnerabilityGate;
 import io.gatehouse.core.access.AccessDecision;
 import io.gatehouse.core.access.AccessRequest;
 import io.gatehouse.core.access.Action;
@@ -8,6 +9,7 @@ import io.gatehouse.core.access.Authorizer;
 import io.gatehouse.core.access.Resource;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventSink;
+import io.gatehouse.core.model.RepositoryName;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Objects;
@@ -18,10 +20,21 @@ import java.util.function.BiFunction;
 /**
  * The one place access is decided. A request is allowed only if the caller's credential covers it and the
  * {@link Authorizer} grants it; every decision, allowed or denied, is emitted as {@link Event.AccessDecided}.
+ * A manifest pull ({@link #decidePull}) must also pass the pull gates (the vulnerability policy), in the same
+ * decision: one audited record per request, and a refusal also emits {@link Event.PolicyViolation}.
  */
 public final class AccessDecisionPoint {
+    /** Decides on the content of a manifest pull that access control allowed: (repository, tag or digest). */
+    @FunctionalInterface
+    public interface PullGate {
+        VulnerabilityGate.Verdict check(RepositoryName repository, String reference);
+
+        PullGate OPEN = (repository, reference) -> new VulnerabilityGate.Verdict.Pass(Optional.empty());
+    }
+
     private final Authorizer authorizer;
     private final BiFunction<Resource, String, Optional<String>> networks;
+    private final PullGate pullGate;
     private final EventSink events;
     private final Clock clock;
 
@@ -38,7 +51,18 @@ public final class AccessDecisionPoint {
             BiFunction<Resource, String, Optional<String>> networks,
             EventSink events,
             Clock clock) {
+        this(authorizer, networks, PullGate.OPEN, events, clock);
+    }
+
+    /** @param pullGate what a manifest pull must also pass once access control allowed it */
+    public AccessDecisionPoint(
+            Authorizer authorizer,
+            BiFunction<Resource, String, Optional<String>> networks,
+            PullGate pullGate,
+            EventSink events,
+            Clock clock) {
         this.networks = Objects.requireNonNull(networks, "networks");
+        this.pullGate = Objects.requireNonNull(pullGate, "pullGate");
         this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
         this.events = Objects.requireNonNull(events, "events");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -65,6 +89,47 @@ public final class AccessDecisionPoint {
             throw e;
         }
         audit(caller, action, resource, context, decision.toAccessDecision());
+        return decision;
+    }
+
+    /**
+     * Decides and audits a pull of the manifest {@code context.reference()} (a tag or digest): access control
+     * first, then the pull gate. The audit record of a refusal carries the gate's reason; a gate that cannot
+     * decide fails closed (its {@code Unavailable} is rethrown after a denial is audited). An allowed decision
+     * names the digest the gate checked, which the caller must serve.
+     */
+    public AuthorizationDecision decidePull(Caller caller, RepositoryName repository, RequestContext context) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(context, "context");
+        Resource resource = Resource.repository(repository);
+        AuthorizationDecision decision;
+        VulnerabilityGate.Verdict.Refuse refused = null;
+        try {
+            decision = evaluate(caller, Action.PULL, resource, context);
+            if (decision.allowed() && context.reference() != null) {
+                switch (pullGate.check(repository, context.reference())) {
+                    case VulnerabilityGate.Verdict.Pass pass ->
+                        decision = new AuthorizationDecision(decision.outcome(), decision.reason(), pass.checked());
+                    case VulnerabilityGate.Verdict.Refuse refuse -> {
+                        refused = refuse;
+                        decision = new AuthorizationDecision(Outcome.DENIED, refuse.reason());
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            audit(caller, Action.PULL, resource, context, AccessDecision.deny("authorization could not be decided"));
+            throw e;
+        }
+        audit(caller, Action.PULL, resource, context, decision.toAccessDecision());
+        if (refused != null) {
+            events.emit(new Event.PolicyViolation(
+                    clock.instant(),
+                    repository,
+                    refused.digest(),
+                    caller.principal().name(),
+                    refused.policy(),
+                    refused.reason()));
+        }
         return decision;
     }
 

@@ -1,7 +1,9 @@
 package io.gatehouse.access;
 
 import io.gatehouse.core.access.AccessDecision;
+import io.gatehouse.core.model.Digest;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The decision point's answer. Beyond allowed or not, a denial says which response fits, so the HTTP
@@ -15,9 +17,10 @@ import java.util.Objects;
  *   <li>{@link Outcome#DENIED}: an authenticated caller may not do this; answer 403.
  * </ul>
  *
- * The reason is audited and safe to show.
+ * The reason is audited and safe to show. A manifest pull the pull policy checked names the digest it checked
+ * in {@code pinned}: the server must serve that manifest, not whatever its tag points at a moment later.
  */
-public record AuthorizationDecision(Outcome outcome, String reason) {
+public record AuthorizationDecision(Outcome outcome, String reason, Optional<Digest> pinned) {
 
     public enum Outcome {
         ALLOWED,
@@ -29,6 +32,11 @@ public record AuthorizationDecision(Outcome outcome, String reason) {
     public AuthorizationDecision {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(reason, "reason");
+        pinned = pinned == null ? Optional.empty() : pinned;
+    }
+
+    public AuthorizationDecision(Outcome outcome, String reason) {
+        this(outcome, reason, Optional.empty());
     }
 
     public boolean allowed() {

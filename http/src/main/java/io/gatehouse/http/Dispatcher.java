@@ -105,8 +105,9 @@ public final class Dispatcher extends Handler.Abstract {
                 return true;
             }
             Optional<Resource> resource = resourceOf(exchange, matched.params);
-            AuthorizationDecision decision =
-                    decisions.decide(caller, route.action(), resource.orElse(Resource.REGISTRY), context);
+            AuthorizationDecision decision = route.pullGated()
+                    ? decisions.decidePull(caller, exchange.pathParam("name", RepositoryName::parse), context)
+                    : decisions.decide(caller, route.action(), resource.orElse(Resource.REGISTRY), context);
             if (!decision.allowed() && route.alternative() != null) {
                 var alternative =
                         decisions.decide(caller, route.alternative(), resource.orElse(Resource.REGISTRY), context);
@@ -117,6 +118,8 @@ public final class Dispatcher extends Handler.Abstract {
                 callback.succeeded();
                 return true;
             }
+            // Serve the digest the pull gate checked, even if the tag moved since.
+            decision.pinned().ifPresent(digest -> matched.params.put("reference", digest.toString()));
             route.handler().handle(exchange);
             callback.succeeded();
         } catch (RegistryException e) {

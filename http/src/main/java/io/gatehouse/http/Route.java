@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * One entry of a protocol's route table: method, path template, the permission it needs and its handler.
  * Templates use {@code {param}} for one segment and {@code {param+}} for one or more segments (repository
  * names contain slashes). The permission is declared here so no handler can forget to check it; a null
- * action marks an endpoint whose handler asks the decision point itself (the token endpoint).
+ * action marks an endpoint whose handler asks the decision point itself (the token endpoint). A route marked
+ * {@link #pullGated()} serves manifest content: the decision point also applies the pull gates to it.
  */
 public record Route(
         String method,
@@ -22,7 +23,8 @@ public record Route(
         Action alternative,
         RouteHandler handler,
         Pattern pattern,
-        List<String> params) {
+        List<String> params,
+        boolean pullGated) {
 
     /**
      * This route also admits callers who may do {@code other}. Used for blob existence checks (HEAD), which
@@ -30,7 +32,19 @@ public record Route(
      * already there, without being able to read it.
      */
     public Route orAllowing(Action other) {
-        return new Route(method, template, action, other, handler, pattern, params);
+        return new Route(method, template, action, other, handler, pattern, params, pullGated);
+    }
+
+    /**
+     * This route hands out a manifest named by its {@code {name}} and {@code {reference}} parameters: besides
+     * the route's permission, the pull gates (vulnerability policy) decide, and the handler serves the digest
+     * they checked.
+     */
+    public Route gatedPull() {
+        if (action != Action.PULL || !params.contains("name") || !params.contains("reference")) {
+            throw new IllegalStateException(template + ": only a manifest pull route can be gated");
+        }
+        return new Route(method, template, action, alternative, handler, pattern, params, true);
     }
 
     public static Route get(String template, Action action, RouteHandler handler) {
@@ -72,7 +86,7 @@ public record Route(
         }
         regex.append(Pattern.quote(template.substring(last))).append('$');
         return new Route(
-                method, template, action, null, handler, Pattern.compile(regex.toString()), List.copyOf(params));
+                method, template, action, null, handler, Pattern.compile(regex.toString()), List.copyOf(params), false);
     }
 
     /** The path parameters if the path matches this route's template. */

@@ -9,6 +9,7 @@ import io.gatehouse.access.PasswordHasher;
 import io.gatehouse.access.TokenService;
 import io.gatehouse.access.TokenSettings;
 import io.gatehouse.access.admin.AccessAdministration;
+import io.gatehouse.access.admin.ScanPolicyAdministration;
 import io.gatehouse.access.federation.FederatedRobots;
 import io.gatehouse.access.federation.FederatedTokenVerifier;
 import io.gatehouse.access.federation.IssuerKeys;
@@ -16,8 +17,10 @@ import io.gatehouse.access.oidc.CliSecrets;
 import io.gatehouse.access.oidc.OidcProvider;
 import io.gatehouse.access.oidc.OidcSettings;
 import io.gatehouse.access.oidc.SingleSignOn;
+import io.gatehouse.access.policy.CachedScanPolicies;
 import io.gatehouse.access.policy.ProjectNetworks;
 import io.gatehouse.access.policy.RoleBasedAuthorizer;
+import io.gatehouse.access.policy.VulnerabilityGate;
 import io.gatehouse.audit.AuditExportSchedule;
 import io.gatehouse.audit.AuditExporter;
 import io.gatehouse.audit.AuditJournal;
@@ -48,6 +51,7 @@ import io.gatehouse.core.model.Cidr;
 import io.gatehouse.core.registry.BlobService;
 import io.gatehouse.core.registry.ManifestService;
 import io.gatehouse.core.registry.UploadService;
+import io.gatehouse.core.scan.ScanResults;
 import io.gatehouse.core.store.BlobStore;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.http.ClientAddress;
@@ -60,6 +64,7 @@ import io.gatehouse.http.admin.AdminHandler;
 import io.gatehouse.http.admin.AuditHandler;
 import io.gatehouse.http.admin.OpenApiHandler;
 import io.gatehouse.http.admin.PolicyHandler;
+import io.gatehouse.http.admin.ScanPolicyHandler;
 import io.gatehouse.http.admin.SigningKeysHandler;
 import io.gatehouse.http.admin.WebhooksHandler;
 import io.gatehouse.http.sso.SingleSignOnHandler;
@@ -150,6 +155,18 @@ public final class GatehouseServer implements AutoCloseable {
 
     /** @param clock the time every service reads (token expiry, key rotation, login limits); tests move it */
     public GatehouseServer(GatehouseConfig config, Clock clock) {
+        this(config, clock, Optional.empty());
+    }
+
+    /**
+     * @param scanResults the verdicts the pull policy reads instead of the scan pipeline's (tests inject their own)
+     */
+    public GatehouseServer(GatehouseConfig config, Clock clock, ScanResults scanResults) {
+        this(config, clock, Optional.of(scanResults));
+    }
+
+    /** @param scanResults empty: the pull policy reads the scan pipeline's own verdicts */
+    private GatehouseServer(GatehouseConfig config, Clock clock, Optional<ScanResults> scanResults) {
         this.config = config;
         this.shutdownTimeout = ConfigValidator.duration(
                 "server.shutdownTimeout", config.server().shutdownTimeout());
@@ -246,9 +263,30 @@ public final class GatehouseServer implements AutoCloseable {
                                     singleSignOn.isPresent()
                                             ? new BreakGlassAlarm(AdminOnlyAuthorizer.ADMIN, events, clock)
                                             : BreakGlassAlarm.OFF));
+            // Vulnerability scanning: the advisory database (its index is what the scan pipeline matches against).
+            this.advisories = new AdvisoryDatabase(
+                    metadata.advisories(),
+                    OsvMatcher.withDefaultSchemes(),
+                    clock,
+                    ConfigValidator.duration(
+                            "scan.advisories.maxAge", config.scan().advisories().maxAge()),
+                    events);
+            this.advisoryMetrics = new AdvisoryMetrics(advisories, registry);
+            this.scans = new ScanWiring(config.scan(), metadata, blobs, advisories, events, clock, registry);
+
+            // Pull policy: read through a short-lived cache, so the pull path makes no policy query.
+            var scanPolicies = new CachedScanPolicies(
+                    metadata.scanPolicies(),
+                    ConfigValidator.duration(
+                            "pullPolicy.cacheTtl", config.pullPolicy().cacheTtl()),
+                    clock);
+            events.subscribe(scanPolicies);
+            var vulnerabilityGate = new VulnerabilityGate(
+                    scanPolicies, metadata.tags(), metadata.manifests(), scanResults.orElseGet(scans::reports), clock);
             var decisions = new AccessDecisionPoint(
                     new RoleBasedAuthorizer(metadata.access(), clock),
                     new ProjectNetworks(metadata.access())::refusal,
+                    vulnerabilityGate::check,
                     events,
                     clock);
             var clientAddress = new ClientAddress(config.server().trustedProxyNetworks());
@@ -300,17 +338,6 @@ public final class GatehouseServer implements AutoCloseable {
                     "/v2", ociRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);
             var oci = OciProtocol.wrap(ociDispatcher);
 
-            // Vulnerability scanning: the advisory database (its index is what the scan pipeline matches against).
-            this.advisories = new AdvisoryDatabase(
-                    metadata.advisories(),
-                    OsvMatcher.withDefaultSchemes(),
-                    clock,
-                    ConfigValidator.duration(
-                            "scan.advisories.maxAge", config.scan().advisories().maxAge()),
-                    events);
-            this.advisoryMetrics = new AdvisoryMetrics(advisories, registry);
-            this.scans = new ScanWiring(config.scan(), metadata, blobs, advisories, events, clock, registry);
-
             this.ops = new OpsHandler(metadata, blobs, registry, advisories);
             var tokenEndpoint = new TokenEndpoint(authenticator, decisions, tokens);
             List<Route> systemRoutes = List.of(
@@ -323,6 +350,9 @@ public final class GatehouseServer implements AutoCloseable {
             List<Route> apiRoutes = new ArrayList<>();
             apiRoutes.addAll(new AdminHandler(administration).routes());
             apiRoutes.addAll(new PolicyHandler(administration).routes());
+            apiRoutes.addAll(new ScanPolicyHandler(
+                            new ScanPolicyAdministration(metadata.scanPolicies(), metadata.access(), events, clock))
+                    .routes());
             apiRoutes.addAll(new SigningKeysHandler(tokens).routes());
             apiRoutes.addAll(new WebhooksHandler(webhooks).routes());
             apiRoutes.addAll(new AuditHandler(auditLog).routes());
@@ -351,7 +381,8 @@ public final class GatehouseServer implements AutoCloseable {
                             "openapi/webhooks.json",
                             "openapi/audit.json",
                             "openapi/advisories.json",
-                            "openapi/scans.json"))
+                            "openapi/scans.json",
+                            "openapi/scan-policy.json"))
                     .route());
             var api = new Dispatcher(
                     "/api/", apiRoutes, authenticator, decisions, errors, challenge, traffic, clientAddress);

@@ -7,6 +7,7 @@ import io.gatehouse.server.cli.AuditCommands;
 import io.gatehouse.server.cli.LoginCommands;
 import io.gatehouse.server.cli.PolicyCommands;
 import io.gatehouse.server.cli.ScanCommands;
+import io.gatehouse.server.cli.ScanPolicyCommands;
 import io.gatehouse.server.cli.WebhookCommands;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.ConfigLoader;
@@ -39,6 +40,7 @@ import picocli.CommandLine.Option;
             AuditCommands.Audit.class,
             AdvisoryCommands.Advisories.class,
             ScanCommands.Scan.class,
+            ScanPolicyCommands.Cve.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,
             CommandLine.HelpCommand.class

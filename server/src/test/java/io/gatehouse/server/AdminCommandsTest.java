@@ -405,6 +405,87 @@ class AdminCommandsTest {
                 .contains("unknown user nobody");
     }
 
+    @Test
+    void projectUpdateSetsThePullPolicyAndRefusesBadInput() {
+        Run set = admin("project", "update", "teama", "--block-severity", "high", "--block-unscanned");
+        assertThat(set.exit()).as(set.err()).isZero();
+        assertThat(set.out()).contains("project teama: pulls blocked at severity high, and of unscanned images");
+        var policy = json(RegistryHttp.asAdmin(server)
+                .get("/api/v1/projects/teama/scan-policy")
+                .body());
+        assertThat(policy.path("blockSeverity").asText()).isEqualTo("high");
+        assertThat(policy.path("blockUnscanned").asBoolean()).isTrue();
+
+        Run relaxed = admin("project", "update", "teama", "--no-block-unscanned", "--public");
+        assertThat(relaxed.exit()).as(relaxed.err()).isZero();
+        assertThat(relaxed.out()).contains("updated project teama").contains("severity high; unscanned images allowed");
+        assertThat(admin("project", "update", "teama", "--block-severity", "none", "--no-public")
+                        .exit())
+                .isZero();
+
+        Run bad = admin("project", "update", "teama", "--block-severity", "severe");
+        assertThat(bad.exit()).isEqualTo(1);
+        assertThat(bad.err())
+                .contains("gatehouse: block severity must be one of critical, high, medium, low, none; got 'severe'");
+        assertThat(admin("project", "update", "nosuch", "--block-severity", "low")
+                        .err())
+                .contains("project nosuch not found");
+        Run writer = cli("alice", "alice-password-1", null, "project", "update", "teama", "--block-severity", "low");
+        assertThat(writer.exit()).isEqualTo(1);
+        assertThat(writer.err()).startsWith("gatehouse: ");
+    }
+
+    @Test
+    void cveAllowListAndRevokeOnAProjectAndTheSystemListShowingExpiredEntries() {
+        Run allowed = admin(
+                "cve",
+                "allow",
+                "CVE-2023-45853",
+                "--reason",
+                "minizip not built",
+                "--expires",
+                "30d",
+                "--project",
+                "teama");
+        assertThat(allowed.exit()).as(allowed.err()).isZero();
+        assertThat(allowed.out()).contains("allowed CVE-2023-45853 on the allowlist of project teama until 20");
+        server.server()
+                .metadata()
+                .scanPolicies()
+                .putAllowlistEntry(new io.gatehouse.core.scan.CveAllowlistEntry(
+                        java.util.Optional.of("teama"),
+                        "GHSA-old",
+                        "was fine last year",
+                        java.time.Instant.parse("2025-01-01T00:00:00Z"),
+                        "admin",
+                        java.time.Instant.parse("2024-01-01T00:00:00Z")));
+
+        Run list = admin("cve", "list", "--project", "teama");
+        assertThat(list.out())
+                .contains("CVE-2023-45853  until 20")
+                .contains("by admin: minizip not built")
+                .contains("GHSA-old  EXPIRED 2025-01-01T00:00:00Z  by admin: was fine last year");
+        assertThat(admin("cve", "list").out()).isEqualToIgnoringNewLines("(none)");
+
+        Run system = admin("cve", "allow", "CVE-2024-1", "--reason", "accepted", "--expires", "2030-01-01");
+        assertThat(system.out()).contains("allowed CVE-2024-1 on the system allowlist until 2030-01-01T00:00:00Z");
+        Run notAdmin = cli(
+                "alice", "alice-password-1", null, "cve", "allow", "CVE-2024-2", "--reason", "x", "--expires", "1d");
+        assertThat(notAdmin.exit()).isEqualTo(1);
+        Run badExpiry = admin("cve", "allow", "CVE-2024-3", "--reason", "x", "--expires", "tomorrow");
+        assertThat(badExpiry.err()).contains("expiry 'tomorrow' is neither a duration");
+
+        assertThat(admin("cve", "revoke", "cve-2023-45853", "--project", "teama")
+                        .out())
+                .contains("revoked cve-2023-45853 from the allowlist of project teama");
+        assertThat(admin("cve", "revoke", "CVE-2023-45853", "--project", "teama")
+                        .err())
+                .contains("CVE-2023-45853 is not on the allowlist of project teama");
+        assertThat(admin("cve", "revoke", "CVE-2024-1").exit()).isZero();
+        assertThat(admin("cve", "revoke", "GHSA-old", "--project", "teama").exit())
+                .isZero();
+    }
+
     private static com.fasterxml.jackson.databind.JsonNode json(String text) {
         try {
             return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);

@@ -140,6 +140,10 @@ class AuthorizationMatrixTest {
     static final IntFunction<String> WEBHOOK = n -> """
             {"id":"hook%d","url":"http://127.0.0.1:9/hook","events":["quota.warning"]}""".formatted(n);
 
+    /** An allowlist entry named for the case. */
+    static final IntFunction<String> CVE = n -> """
+            {"id":"CVE-%d","reason":"matrix case","expires":"1d"}""".formatted(n);
+
     /**
      * The admin API, one line per {@code /api/v1} route that reads or changes access state: {@code {project}}
      * is filled with teama and teamb (in the path and the body); {@code n} makes names unique per case;
@@ -318,7 +322,35 @@ class AuthorizationMatrixTest {
             // body is an empty zip (its end-of-central-directory record alone), which imports nothing.
             AdminCall.registry(
                     "advisories import", "POST", "/api/v1/advisories", n -> "PK\u0005\u0006" + "\0".repeat(18), 200),
-            AdminCall.registry("advisories status", "GET", "/api/v1/advisories/status", null, 200));
+            AdminCall.registry("advisories status", "GET", "/api/v1/advisories/status", null, 200),
+            // Pull policies: a project's admin sets its own; the put blocks nothing, so no pull case is disturbed.
+            AdminCall.project("scan policy get", "GET", "/api/v1/projects/{project}/scan-policy", null, 200),
+            AdminCall.project("scan policy put", "PUT", "/api/v1/projects/{project}/scan-policy", n -> """
+                    {"blockSeverity":"none","blockUnscanned":false}""", 200),
+            // The CVE allowlists: the system list is the system admin's, a project's list its admin's.
+            AdminCall.registry("cve allowlist list", "GET", "/api/v1/cve-allowlist", null, 200),
+            AdminCall.registry("cve allow", "POST", "/api/v1/cve-allowlist", CVE, 201)
+                    .cleanup((n, target) -> systemAdmin("DELETE", "/api/v1/cve-allowlist/CVE-" + n, null, 204)),
+            AdminCall.registry(
+                    "cve revoke",
+                    "DELETE",
+                    "/api/v1/cve-allowlist/CVE-%d",
+                    null,
+                    204,
+                    (n, target) -> systemAdmin("POST", "/api/v1/cve-allowlist", CVE.apply(n), 201)),
+            AdminCall.project(
+                    "project cve allowlist list", "GET", "/api/v1/projects/{project}/cve-allowlist", null, 200),
+            AdminCall.project("project cve allow", "POST", "/api/v1/projects/{project}/cve-allowlist", CVE, 201)
+                    .cleanup((n, project) -> systemAdmin(
+                            "DELETE", "/api/v1/projects/" + project + "/cve-allowlist/CVE-" + n, null, 204)),
+            AdminCall.project(
+                    "project cve revoke",
+                    "DELETE",
+                    "/api/v1/projects/{project}/cve-allowlist/CVE-%d",
+                    null,
+                    204,
+                    (n, project) ->
+                            systemAdmin("POST", "/api/v1/projects/" + project + "/cve-allowlist", CVE.apply(n), 201)));
 
     /**
      * The {@code /api/v1} routes that are not admin calls, so not in {@link #ADMIN_CALLS}; each with why. Only

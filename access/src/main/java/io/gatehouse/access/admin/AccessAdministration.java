@@ -60,7 +60,7 @@ public final class AccessAdministration {
     private final MetadataStore.Users users;
     private final AccessStore access;
     private final PasswordHasher hasher;
-    private final EventSink events;
+    private final AdminChanges changes;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -99,7 +99,7 @@ public final class AccessAdministration {
         this.users = users;
         this.access = access;
         this.hasher = hasher;
-        this.events = events;
+        this.changes = new AdminChanges(events, clock);
         this.clock = clock;
     }
 
@@ -491,14 +491,7 @@ public final class AccessAdministration {
 
     /** The one place administrative changes become events. Callers pass only non-secret details. */
     private void changed(Actor actor, String change, String target, Map<String, String> details) {
-        events.emit(new Event.AdminChanged(
-                clock.instant(),
-                actor.name(),
-                actor.context().sourceAddress(),
-                actor.context().requestId(),
-                change,
-                target,
-                details));
+        changes.emit(actor, change, target, details);
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -123,6 +123,21 @@ class CloudEventsTest {
     }
 
     @Test
+    void aRefusedPullIsAPolicyViolationOfItsProject() throws Exception {
+        var violation =
+                new Event.PolicyViolation(T, APP, D1, "alice", "vulnerability-threshold", "CVE-1 (critical, zlib 1.2)");
+        assertThat(CloudEvents.typesOf(violation)).containsExactly("policy.violation");
+        var e = events.map(violation).getFirst();
+        assertThat(e.type()).isEqualTo("policy.violation");
+        assertThat(e.subject()).isEqualTo("teama/app@" + D1);
+        assertThat(e.project()).contains("teama");
+        JsonNode data = json(e).path("data");
+        assertThat(data.path("policy").asText()).isEqualTo("vulnerability-threshold");
+        assertThat(data.path("principal").asText()).isEqualTo("alice");
+        assertThat(data.path("summary").asText()).isEqualTo("CVE-1 (critical, zlib 1.2)");
+    }
+
+    @Test
     void everyTypeLaterIssuesEmitIsAlreadySubscribable() {
         for (String type : List.of("quota.warning", "scan.completed", "vulnerability.found", "policy.violation")) {
             assertThat(EventTypes.isSubscribable(type)).as(type).isTrue();

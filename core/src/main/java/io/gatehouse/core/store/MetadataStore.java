@@ -46,6 +46,8 @@ public interface MetadataStore extends AutoCloseable {
 
     /** Scanning: the job queue, the latest report of each artifact, the package index for re-matching. */
     ScanStore scans();
+    /** Pull policies (severity thresholds, unscanned images) and CVE allowlists. */
+    ScanPolicyStore scanPolicies();
 
     /** The tamper-evident audit log: chained records, signed checkpoints, per-project pull recording. */
     AuditStore audit();

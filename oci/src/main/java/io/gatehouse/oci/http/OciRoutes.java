@@ -28,7 +28,11 @@ public final class OciRoutes {
                 get("/v2/{name+}/blobs/{digest}", Action.PULL, blobs::get),
                 head("/v2/{name+}/blobs/{digest}", Action.PULL, blobs::get).orAllowing(Action.PUSH),
                 delete("/v2/{name+}/blobs/{digest}", Action.DELETE, blobs::delete),
-                get("/v2/{name+}/manifests/{reference}", Action.PULL, manifests::get),
+                // GET hands out the manifest: the pull gates decide too. HEAD only tells digest, size and type,
+                // which clients (docker, containerd) ask before a GET by digest; gating it would hide the gate's
+                // message, as a HEAD answer has no body.
+                get("/v2/{name+}/manifests/{reference}", Action.PULL, manifests::get)
+                        .gatedPull(),
                 head("/v2/{name+}/manifests/{reference}", Action.PULL, manifests::get),
                 put("/v2/{name+}/manifests/{reference}", Action.PUSH, manifests::put),
                 delete("/v2/{name+}/manifests/{reference}", Action.DELETE, manifests::delete),

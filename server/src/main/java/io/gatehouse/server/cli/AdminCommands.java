@@ -112,7 +112,9 @@ public final class AdminCommands {
         }
     }
 
-    @Command(name = "update", description = "Change a project's visibility or allowed networks.")
+    @Command(
+            name = "update",
+            description = "Change a project's visibility, allowed networks or pull policy (vulnerability threshold).")
     static final class ProjectUpdate implements Callable<Integer> {
         @Mixin
         AdminClient client;
@@ -138,8 +140,50 @@ public final class AdminCommands {
         @Option(names = "--public", negatable = true, description = "Make the project public (--no-public: private).")
         Boolean isPublic;
 
+        @Option(
+                names = "--block-severity",
+                paramLabel = "SEVERITY",
+                description = "Refuse pulls of images with a finding this severe or worse: critical, high, medium,"
+                        + " low or none.")
+        String blockSeverity;
+
+        @Option(
+                names = "--block-unscanned",
+                negatable = true,
+                description = "Refuse pulls of images not scanned yet or whose scan failed (--no-block-unscanned:"
+                        + " allow them).")
+        Boolean blockUnscanned;
+
         @Override
         public Integer call() throws Exception {
+            boolean policy = blockSeverity != null || blockUnscanned != null;
+            if (cidrs == null && expectedCidrs == null && isPublic == null && policy) {
+                return updatePolicy();
+            }
+            int exit = updateSettings();
+            return exit == 0 && policy ? updatePolicy() : exit;
+        }
+
+        private int updatePolicy() throws Exception {
+            Map<String, Object> body = new LinkedHashMap<>();
+            if (blockSeverity != null) {
+                body.put("blockSeverity", blockSeverity);
+            }
+            if (blockUnscanned != null) {
+                body.put("blockUnscanned", blockUnscanned);
+            }
+            return client.call(
+                    "PUT",
+                    "/api/v1/projects/" + name + "/scan-policy",
+                    body,
+                    a -> "project " + name + ": pulls blocked at severity "
+                            + a.path("blockSeverity").asText()
+                            + (a.path("blockUnscanned").asBoolean()
+                                    ? ", and of unscanned images"
+                                    : "; unscanned images allowed"));
+        }
+
+        private int updateSettings() throws Exception {
             Map<String, Object> body = new LinkedHashMap<>();
             if (cidrs != null) {
                 body.put("allowedCidrs", cidrs);

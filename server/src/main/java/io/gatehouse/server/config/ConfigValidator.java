@@ -98,6 +98,10 @@ public final class ConfigValidator {
                         && x.maxNestingDepth() >= 0,
                 "scan.extraction",
                 "limits must be positive");
+        require(
+                !duration("pullPolicy.cacheTtl", c.pullPolicy().cacheTtl()).isNegative(),
+                "pullPolicy.cacheTtl",
+                "must not be negative");
         var export = c.audit().export();
         require(
                 duration("audit.export.interval", export.interval()).isPositive(),

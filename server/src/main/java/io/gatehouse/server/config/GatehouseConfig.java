@@ -16,7 +16,8 @@ public record GatehouseConfig(
         Webhooks webhooks,
         Anomaly anomaly,
         Audit audit,
-        Scan scan) {
+        Scan scan,
+        PullPolicy pullPolicy) {
 
     public static GatehouseConfig defaults() {
         return new GatehouseConfig(
@@ -47,7 +48,8 @@ public record GatehouseConfig(
                         "10m",
                         200,
                         3,
-                        new Extraction(16L << 30, 2_000_000, 4096, 200, 64L << 20, 4)));
+                        new Extraction(16L << 30, 2_000_000, 4096, 200, 64L << 20, 4)),
+                new PullPolicy("5s"));
     }
 
     /**
@@ -331,4 +333,10 @@ public record GatehouseConfig(
      * @param maxUploadBytes the largest advisory zip {@code POST /api/v1/advisories} accepts
      */
     public record Advisories(String maxAge, long maxUploadBytes) {}
+
+    /**
+     * @param cacheTtl how long a node reuses a project's pull policy and allowlists before reading them again (changes
+     *     made on the node itself apply at once); {@code 0s} reads them on every pull
+     */
+    public record PullPolicy(String cacheTtl) {}
 }

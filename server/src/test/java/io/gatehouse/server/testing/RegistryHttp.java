@@ -91,6 +91,40 @@ public final class RegistryHttp {
         return send("PATCH", path, body, headers);
     }
 
+    /**
+     * Pushes a small image (a config and one layer made from {@code seed}, then the manifest under {@code tag});
+     * returns the manifest's digest.
+     */
+    public io.gatehouse.core.model.Digest pushImage(String repo, String tag, String seed) {
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"seed\":\"" + seed + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] layer = ("layer " + seed).getBytes(StandardCharsets.UTF_8);
+        for (byte[] blob : java.util.List.of(config, layer)) {
+            var r = post("/v2/" + repo + "/blobs/uploads/?digest=" + io.gatehouse.core.model.Digest.sha256(blob), blob);
+            expect(r, 201);
+        }
+        String manifest = "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+                + io.gatehouse.core.model.Digest.sha256(config) + "\",\"size\":" + config.length + "},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\""
+                + io.gatehouse.core.model.Digest.sha256(layer) + "\",\"size\":" + layer.length + "}]}";
+        byte[] bytes = manifest.getBytes(StandardCharsets.UTF_8);
+        expect(
+                put(
+                        "/v2/" + repo + "/manifests/" + tag,
+                        bytes,
+                        Map.of("Content-Type", "application/vnd.oci.image.manifest.v1+json")),
+                201);
+        return io.gatehouse.core.model.Digest.sha256(bytes);
+    }
+
+    private static void expect(HttpResponse<byte[]> response, int status) {
+        if (response.statusCode() != status) {
+            throw new AssertionError("expected " + status + ", got " + response.statusCode() + ": "
+                    + new String(response.body(), StandardCharsets.UTF_8));
+        }
+    }
+
     public static JsonNode json(HttpResponse<byte[]> response) {
         try {
             return JSON.readTree(response.body());

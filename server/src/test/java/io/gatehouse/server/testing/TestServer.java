@@ -1,5 +1,6 @@
 package io.gatehouse.server.testing;
 
+import io.gatehouse.core.scan.ScanResults;
 import io.gatehouse.server.FirstStart;
 import io.gatehouse.server.GatehouseServer;
 import io.gatehouse.server.config.ConfigLoader;
@@ -35,12 +36,18 @@ public final class TestServer implements AutoCloseable {
 
     /** @param clock what the server's services take as now (a {@link TestClock} to test expiry without sleeping) */
     public static TestServer start(Path dataDir, Map<String, String> settings, Clock clock) throws Exception {
+        return start(dataDir, settings, clock, digest -> java.util.Optional.empty());
+    }
+
+    /** @param scanResults the verdicts the pull policy reads (the scan pipeline's, in production) */
+    public static TestServer start(Path dataDir, Map<String, String> settings, Clock clock, ScanResults scanResults)
+            throws Exception {
         Map<String, String> flags = new HashMap<>(settings);
         flags.put("dataDir", dataDir.toString());
         flags.putIfAbsent("server.listen", "127.0.0.1:0");
         flags.putIfAbsent("server.shutdownTimeout", "5s");
         GatehouseConfig config = ConfigLoader.load(null, Map.of(), flags);
-        var server = new GatehouseServer(config, clock);
+        var server = new GatehouseServer(config, clock, scanResults);
         try {
             FirstStart.ensureAdmin(server.metadata(), dataDir, ADMIN_PASSWORD);
             server.start();

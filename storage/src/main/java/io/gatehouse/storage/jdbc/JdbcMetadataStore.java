@@ -7,6 +7,7 @@ import io.gatehouse.core.audit.AuditStore;
 import io.gatehouse.core.error.Unavailable;
 import io.gatehouse.core.store.AdvisoryStore;
 import io.gatehouse.core.store.MetadataStore;
+import io.gatehouse.core.store.ScanPolicyStore;
 import io.gatehouse.core.store.ScanStore;
 import io.gatehouse.core.store.SingleSignOnStore;
 import io.gatehouse.core.store.WebhookStore;
@@ -89,6 +90,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final AuditStore audit;
     private final AdvisoryStore advisories;
     private final ScanStore scans;
+    private final ScanPolicyStore scanPolicies;
 
     private JdbcMetadataStore(
             DatabaseSettings settings,
@@ -115,6 +117,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.audit = new JdbcAuditStore(database);
         this.advisories = new JdbcAdvisoryStore(database);
         this.scans = new JdbcScanStore(database);
+        this.scanPolicies = new JdbcScanPolicies(database);
     }
 
     /** Opens the pool, migrates the schema and checks how commits are made durable. */
@@ -322,6 +325,11 @@ public final class JdbcMetadataStore implements MetadataStore {
     @Override
     public ScanStore scans() {
         return scans;
+    }
+
+    @Override
+    public ScanPolicyStore scanPolicies() {
+        return scanPolicies;
     }
 
     @Override

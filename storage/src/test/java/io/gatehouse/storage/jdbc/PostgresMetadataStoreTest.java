@@ -51,8 +51,8 @@ class PostgresMetadataStoreTest extends MetadataStoreContract {
                         .one());
         // eight tables, nine for access control (V5: robot_federations), two for single sign-on (V4), three
         // for webhooks (V7), four for the audit log (V6: with audit_journal_positions), two for advisories (V9),
-        // six for scanning (V10) and Flyway's history
-        assertThat(tables).isEqualTo(35);
+        // six for scanning (V10), two for pull policies (V11: scan_policies, cve_allowlist) and Flyway's history
+        assertThat(tables).isEqualTo(37);
     }
 
     /** Paging compares names by code point whatever the database's default collation (this server's is C). */

@@ -124,7 +124,9 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "scan_rematch_packages",
                                             "scan_reports",
                                             "scan_package_keys",
-                                            "scan_packages")
+                                            "scan_packages",
+                                            "scan_policies",
+                                            "cve_allowlist")
                                     .map(t -> schema + "." + t)
                                     .toList())
                     + " CASCADE");
