@@ -6,6 +6,7 @@ import io.gatehouse.server.cli.AdvisoryCommands;
 import io.gatehouse.server.cli.AuditCommands;
 import io.gatehouse.server.cli.LoginCommands;
 import io.gatehouse.server.cli.PolicyCommands;
+import io.gatehouse.server.cli.ScanLocalCommand;
 import io.gatehouse.server.cli.WebhookCommands;
 import io.gatehouse.server.config.ConfigException;
 import io.gatehouse.server.config.ConfigLoader;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Option;
             WebhookCommands.Webhook.class,
             AuditCommands.Audit.class,
             AdvisoryCommands.Advisories.class,
+            Main.Scan.class,
             LoginCommands.Login.class,
             LoginCommands.Logout.class,
             CommandLine.HelpCommand.class
@@ -57,6 +59,13 @@ public final class Main {
         cmd.getErr().println("gatehouse: " + e);
         return 1;
     }
+
+    /** TEMPORARY scan group with only {@code local}; the lead merges it with the pipeline's ScanCommands. */
+    @Command(
+            name = "scan",
+            description = "Scan images for vulnerabilities.",
+            subcommands = {ScanLocalCommand.class})
+    static final class Scan {}
 
     @Command(name = "serve", description = "Start the registry (embedded H2 and filesystem storage by default).")
     static final class Serve implements Callable<Integer> {
