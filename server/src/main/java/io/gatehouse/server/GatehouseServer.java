@@ -75,6 +75,7 @@ import io.gatehouse.oci.http.UploadsHandler;
 import io.gatehouse.oci.manifest.OciManifestInspector;
 import io.gatehouse.scan.advisory.AdvisoryDatabase;
 import io.gatehouse.scan.match.OsvMatcher;
+import io.gatehouse.scan.report.SbomPublisher;
 import io.gatehouse.server.advisory.AdvisoriesHandler;
 import io.gatehouse.server.advisory.AdvisoryMetrics;
 import io.gatehouse.server.config.ConfigValidator;
@@ -139,6 +140,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final AuditWriter auditWriter;
     private final AdvisoryDatabase advisories;
     private final AdvisoryMetrics advisoryMetrics;
+    private final SbomPublisher sbomPublisher;
     private final Optional<S3AuditArchive> auditArchive;
     private final Optional<AuditExportSchedule> auditExport;
 
@@ -276,6 +278,7 @@ public final class GatehouseServer implements AutoCloseable {
                     events,
                     clock,
                     config.limits().maxManifestBytes());
+            this.sbomPublisher = new SbomPublisher(uploads, manifests, clock);
             Timer uploadDuration = Timer.builder("gatehouse.upload.duration")
                     .description("blob uploads from first request to commit")
                     .register(registry);
@@ -392,6 +395,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** The advisory database: its index for matching, imports, status and change listeners. */
     public AdvisoryDatabase advisories() {
         return advisories;
+    }
+
+    /** Attaches SBOMs to images as OCI referrers; the scan pipeline calls it after each COMPLETE scan. */
+    public SbomPublisher sbomPublisher() {
+        return sbomPublisher;
     }
 
     /** Every route the server serves, from all its route tables. */
