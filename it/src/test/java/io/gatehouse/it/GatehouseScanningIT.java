@@ -178,4 +178,83 @@ class GatehouseScanningIT {
         }
         assertThat(delivered).as("vulnerability.found reached the webhook").isTrue();
     }
+
+    /**
+     * The issue's "done when" with the real pipeline, no injected verdict: once its scan finds log4j's critical
+     * advisory, a project on {@code --block-severity high} refuses skopeo's pull with the advisory named, while a
+     * clean image of the same project pulls; the SBOM is attached as a referrer and reports render as SARIF.
+     */
+    @Test
+    void aScannedCriticalImageIsRefusedUnderBlockSeverityHighWhileACleanOnePulls() throws Exception {
+        Run imported = cli(
+                "advisories",
+                "import",
+                OsvFixtures.copyTo(work.resolve("osv-gate")).toString());
+        assertThat(imported.exit()).as(imported.err()).isZero();
+        Run project = cli("project", "create", "teamgate");
+        assertThat(project.exit()).as(project.err()).isZero();
+        var layout = OciImageBuilder.create(work.resolve("gate-layout"), 7);
+        byte[] app = TestImages.tarGz(Map.of("app/lib/" + JAR, LanguageFixtures.mavenJar(JAR)));
+        var vulnerable = layout.imageOfLayers("vulnerable", List.of(app));
+        Path readme = Files.writeString(work.resolve("README"), "nothing to scan here");
+        layout.imageOfLayers("clean", List.of(TestImages.tarGz(Map.of("app/README", readme))));
+        var admin = new Skopeo.Credentials("admin", TestServer.ADMIN_PASSWORD);
+        for (String tag : List.of("vulnerable", "clean")) {
+            skopeo.copy(layout.ociReference(tag), null, "docker://" + server.hostPort() + "/teamgate/app:" + tag, admin)
+                    .orThrow();
+        }
+        JsonNode report = reportWhen(
+                "teamgate/app:vulnerable", r -> r.path("status").asText().equals("complete"));
+        assertThat(findings(report)).containsExactly("GHSA-jfh8-c2jp-5v3q org.apache.logging.log4j:log4j-core 2.14.1");
+        JsonNode clean =
+                reportWhen("teamgate/app:clean", r -> r.path("status").asText().equals("complete"));
+        assertThat(findings(clean)).isEmpty();
+
+        Run policy = cli("project", "update", "teamgate", "--block-severity", "high");
+        assertThat(policy.exit()).as(policy.err()).isZero();
+        var refused = skopeo.copy(
+                "docker://" + server.hostPort() + "/teamgate/app:vulnerable",
+                admin,
+                "oci:" + work.resolve("pulled-v") + ":v",
+                null);
+        assertThat(refused.succeeded())
+                .as("the vulnerable image cannot be pulled")
+                .isFalse();
+        assertThat(refused.output())
+                .contains("denied")
+                .contains("GHSA-jfh8-c2jp-5v3q (critical, org.apache.logging.log4j:log4j-core 2.14.1)")
+                .contains("gatehouse cve allow GHSA-jfh8-c2jp-5v3q --project teamgate");
+        skopeo.copy(
+                        "docker://" + server.hostPort() + "/teamgate/app:clean",
+                        admin,
+                        "oci:" + work.resolve("pulled-c") + ":c",
+                        null)
+                .orThrow();
+        Run denied = cli("audit", "query", "--repository", "teamgate/app", "--result", "denied", "--json");
+        assertThat(denied.out()).contains("GHSA-jfh8-c2jp-5v3q");
+
+        // The SBOM of the complete scan is attached to the image, for referrer-aware clients.
+        String digest = vulnerable.manifest().digest();
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        String referrers = "";
+        var http = java.net.http.HttpClient.newHttpClient();
+        var request = java.net.http.HttpRequest.newBuilder(
+                        server.baseUri().resolve("/v2/teamgate/app/referrers/" + digest))
+                .header(
+                        "Authorization",
+                        "Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(("admin:" + TestServer.ADMIN_PASSWORD).getBytes()))
+                .build();
+        while (System.nanoTime() < deadline && !referrers.contains("application/vnd.cyclonedx+json")) {
+            referrers = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                    .body();
+            Thread.sleep(100);
+        }
+        assertThat(referrers).contains("\"artifactType\":\"application/vnd.cyclonedx+json\"");
+
+        Run sarif = cli("scan", "report", "teamgate/app:clean", "--format", "sarif");
+        assertThat(sarif.exit()).as(sarif.err()).isZero();
+        assertThat(JSON.readTree(sarif.out()).path("version").asText()).isEqualTo("2.1.0");
+    }
 }

@@ -80,11 +80,13 @@ import io.gatehouse.oci.http.UploadsHandler;
 import io.gatehouse.oci.manifest.OciManifestInspector;
 import io.gatehouse.scan.advisory.AdvisoryDatabase;
 import io.gatehouse.scan.match.OsvMatcher;
+import io.gatehouse.scan.report.SbomPublisher;
 import io.gatehouse.server.advisory.AdvisoriesHandler;
 import io.gatehouse.server.advisory.AdvisoryMetrics;
 import io.gatehouse.server.config.ConfigValidator;
 import io.gatehouse.server.config.GatehouseConfig;
 import io.gatehouse.server.ops.OpsHandler;
+import io.gatehouse.server.scan.SbomAttachment;
 import io.gatehouse.server.scan.ScanWiring;
 import io.gatehouse.storage.blob.FileSystemBlobStore;
 import io.gatehouse.storage.blob.InstrumentedBlobStore;
@@ -146,6 +148,7 @@ public final class GatehouseServer implements AutoCloseable {
     private final AdvisoryDatabase advisories;
     private final AdvisoryMetrics advisoryMetrics;
     private final ScanWiring scans;
+    private final SbomPublisher sbomPublisher;
     private final Optional<S3AuditArchive> auditArchive;
     private final Optional<AuditExportSchedule> auditExport;
 
@@ -316,6 +319,8 @@ public final class GatehouseServer implements AutoCloseable {
                     events,
                     clock,
                     config.limits().maxManifestBytes());
+            this.sbomPublisher = new SbomPublisher(uploads, manifests, clock);
+            events.subscribe(new SbomAttachment(scans.reports(), sbomPublisher));
             Timer uploadDuration = Timer.builder("gatehouse.upload.duration")
                     .description("blob uploads from first request to commit")
                     .register(registry);
@@ -433,6 +438,11 @@ public final class GatehouseServer implements AutoCloseable {
     /** Scanning: the pipeline (queue, workers, re-matches) and the latest reports. */
     public ScanWiring scans() {
         return scans;
+    }
+
+    /** Attaches SBOMs to images as OCI referrers; the scan pipeline calls it after each COMPLETE scan. */
+    public SbomPublisher sbomPublisher() {
+        return sbomPublisher;
     }
 
     /** Every route the server serves, from all its route tables. */

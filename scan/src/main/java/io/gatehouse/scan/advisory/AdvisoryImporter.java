@@ -7,23 +7,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
-import java.util.zip.ZipFile;
 
 /**
  * Imports OSV advisories from a zip (the per-ecosystem {@code all.zip} dumps) or a directory tree of {@code *.json}
@@ -37,7 +30,7 @@ import java.util.zip.ZipFile;
  */
 public final class AdvisoryImporter {
     /** Entries (files) one import may hold. */
-    public static final int MAX_ENTRIES = 1_000_000;
+    public static final int MAX_ENTRIES = OsvFiles.MAX_ENTRIES;
     /** Rejected files listed in a result (all are counted). */
     public static final int MAX_REPORTED = 1000;
 
@@ -62,11 +55,22 @@ public final class AdvisoryImporter {
     public ImportResult importFrom(Path path, String source, Function<String, Set<PackageKey>> previousKeys) {
         var run = new Run(store.modifiedTimes(), previousKeys, clock.instant());
         try {
-            if (Files.isDirectory(path)) {
-                importDirectory(path, run);
-            } else {
-                importZip(path, run);
-            }
+            OsvFiles.walk(path, new OsvFiles.Visitor() {
+                @Override
+                public void accept(String name, InputStream json) throws IOException {
+                    run.entries++;
+                    try {
+                        run.offer(name, read(name, json));
+                    } catch (InvalidAdvisoryException e) {
+                        run.reject(e.source(), e.reason());
+                    }
+                }
+
+                @Override
+                public void reject(String name, String reason) {
+                    run.reject(name, reason);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read advisories from " + path.getFileName(), e);
         }
@@ -86,64 +90,9 @@ public final class AdvisoryImporter {
         return result;
     }
 
-    private void importZip(Path zip, Run run) throws IOException {
-        ZipFile file;
-        try {
-            file = new ZipFile(zip.toFile());
-        } catch (ZipException e) {
-            throw new IllegalArgumentException("not a zip file or directory: " + zip.getFileName(), e);
-        }
-        try (file) {
-            Enumeration<? extends ZipEntry> entries = file.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                if (!run.countEntry()) {
-                    run.reject(entry.getName(), "more than " + MAX_ENTRIES + " entries; the rest was not read");
-                    return;
-                }
-                if (entry.isDirectory() || !isJson(entry.getName())) {
-                    continue;
-                }
-                try (InputStream in = file.getInputStream(entry)) {
-                    run.offer(entry.getName(), read(entry.getName(), in));
-                } catch (InvalidAdvisoryException e) {
-                    run.reject(e.source(), e.reason());
-                } catch (IOException e) {
-                    run.reject(entry.getName(), "unreadable zip entry: " + e.getMessage());
-                }
-            }
-        }
-    }
-
-    private void importDirectory(Path dir, Run run) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
-                String name = dir.relativize(p).toString();
-                if (!isJson(name)) {
-                    continue;
-                }
-                if (!run.countEntry()) {
-                    run.reject(name, "more than " + MAX_ENTRIES + " files; the rest was not read");
-                    return;
-                }
-                try (InputStream in = Files.newInputStream(p)) {
-                    run.offer(name, read(name, in));
-                } catch (InvalidAdvisoryException e) {
-                    run.reject(e.source(), e.reason());
-                } catch (IOException e) {
-                    run.reject(name, "unreadable file: " + e.getMessage());
-                }
-            }
-        }
-    }
-
     private Parsed read(String name, InputStream in) throws IOException {
         byte[] bytes = codec.readBounded(name, in);
         return new Parsed(codec.parse(name, bytes), bytes);
-    }
-
-    private static boolean isJson(String name) {
-        return name.toLowerCase(Locale.ROOT).endsWith(".json");
     }
 
     private record Parsed(Advisory advisory, byte[] json) {}
@@ -165,10 +114,6 @@ public final class AdvisoryImporter {
             this.stored = stored;
             this.previousKeys = previousKeys;
             this.at = at;
-        }
-
-        boolean countEntry() {
-            return ++entries <= MAX_ENTRIES;
         }
 
         void offer(String source, Parsed parsed) {

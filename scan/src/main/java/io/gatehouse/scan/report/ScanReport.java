@@ -4,9 +4,14 @@ import io.gatehouse.core.model.Digest;
 import io.gatehouse.core.scan.ScanStatus;
 import io.gatehouse.core.scan.ScanSummary;
 import io.gatehouse.core.scan.VulnerabilityFinding;
+import io.gatehouse.scan.advisory.AdvisoryIndex;
+import io.gatehouse.scan.sbom.ContentFinding;
 import io.gatehouse.scan.sbom.DetectedPackage;
 import io.gatehouse.scan.sbom.OsRelease;
+import io.gatehouse.scan.sbom.Sbom;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,6 +52,70 @@ public record ScanReport(
         findings = List.copyOf(findings);
         children = List.copyOf(children);
         error = error == null ? "" : error;
+    }
+
+    /**
+     * The COMPLETE report of one image: its SBOM's packages matched against {@code index}, plus the SBOM's
+     * content findings (a dangerous pickle, a refused layer) as findings of their own.
+     */
+    public static ScanReport of(
+            Digest artifact, String platform, Sbom sbom, AdvisoryIndex index, DatabaseInfo database, Instant at) {
+        var findings = new ArrayList<VulnerabilityFinding>();
+        for (DetectedPackage p : sbom.packages()) {
+            findings.addAll(index.findingsFor(p));
+        }
+        for (ContentFinding c : sbom.findings()) {
+            findings.add(new VulnerabilityFinding(
+                    c.id(),
+                    List.of(),
+                    c.subject(),
+                    "",
+                    "",
+                    c.severity(),
+                    List.of(),
+                    "",
+                    c.path(),
+                    c.layer(),
+                    VulnerabilityFinding.Certainty.AFFECTED,
+                    c.detail()));
+        }
+        return new ScanReport(
+                artifact,
+                platform,
+                ScanStatus.COMPLETE,
+                at,
+                database,
+                sbom.os(),
+                sbom.packages(),
+                findings,
+                List.of(),
+                "");
+    }
+
+    /**
+     * The report of a multi-platform index: the union of its platforms' packages and findings; FAILED when any
+     * platform failed (its error named), else COMPLETE.
+     */
+    public static ScanReport ofIndex(Digest index, List<ScanReport> platforms, DatabaseInfo database, Instant at) {
+        var packages = new LinkedHashSet<DetectedPackage>();
+        var findings = new LinkedHashSet<VulnerabilityFinding>();
+        var errors = new ArrayList<String>();
+        for (ScanReport p : platforms) {
+            packages.addAll(p.packages());
+            findings.addAll(p.findings());
+            if (p.status() == ScanStatus.FAILED) errors.add(p.platform() + ": " + p.error());
+        }
+        return new ScanReport(
+                index,
+                "",
+                errors.isEmpty() ? ScanStatus.COMPLETE : ScanStatus.FAILED,
+                at,
+                database,
+                Optional.empty(),
+                List.copyOf(packages),
+                List.copyOf(findings),
+                platforms,
+                String.join("; ", errors));
     }
 
     public ScanSummary summary() {

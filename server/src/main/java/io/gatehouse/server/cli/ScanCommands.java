@@ -1,6 +1,9 @@
 package io.gatehouse.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.scan.report.ReportFormat;
+import io.gatehouse.scan.report.ScanReportJson;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -27,7 +30,7 @@ public final class ScanCommands {
     @Command(
             name = "scan",
             description = "Scan a pushed image (REF: repo:tag or repo@sha256:...) on demand, or show its report.",
-            subcommands = {Report.class})
+            subcommands = {Report.class, ScanLocalCommand.class})
     public static final class Scan implements Callable<Integer> {
         @Mixin
         AdminClient client;
@@ -109,9 +112,23 @@ public final class ScanCommands {
         @Parameters(paramLabel = "REF", description = "repo:tag or repo@sha256:... (no host: see --server).")
         String ref;
 
+        @Option(
+                names = "--format",
+                paramLabel = "FORMAT",
+                description = "sarif, cyclonedx (SBOM + VEX), table or json, rendered from the server's report.")
+        String format;
+
         @Override
         public Integer call() throws Exception {
             Optional<Ref> parsed = Ref.parse(ref, client);
+            ReportFormat rendering;
+            try {
+                rendering = format == null ? null : ReportFormat.parse(format);
+            } catch (IllegalArgumentException e) {
+                client.err().println("gatehouse: " + e.getMessage());
+                client.err().flush();
+                return 2;
+            }
             if (parsed.isEmpty()) {
                 return 2;
             }
@@ -119,8 +136,19 @@ public final class ScanCommands {
                     "GET",
                     reportPath(parsed.get().repository(), parsed.get().reference()),
                     null,
-                    ScanCommands::summary);
+                    rendering == null ? ScanCommands::summary : body -> render(rendering, body));
         }
+    }
+
+    /** The server's JSON report in another format; the codec reads what the server wrote. */
+    static String render(ReportFormat format, JsonNode body) {
+        var out = new java.io.ByteArrayOutputStream();
+        try {
+            format.render(ScanReportJson.decode(body.toString().getBytes(StandardCharsets.UTF_8)), out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8).stripTrailing();
     }
 
     static String reportPath(String repository, String reference) {

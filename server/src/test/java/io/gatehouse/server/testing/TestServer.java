@@ -36,26 +36,34 @@ public final class TestServer implements AutoCloseable {
 
     /** @param clock what the server's services take as now (a {@link TestClock} to test expiry without sleeping) */
     public static TestServer start(Path dataDir, Map<String, String> settings, Clock clock) throws Exception {
-        return start(dataDir, settings, clock, digest -> java.util.Optional.empty());
+        return start(dataDir, settings, config -> new GatehouseServer(config, clock));
     }
 
-    /** @param scanResults the verdicts the pull policy reads (the scan pipeline's, in production) */
+    /** @param scanResults the verdicts the pull policy reads instead of the scan pipeline's own */
     public static TestServer start(Path dataDir, Map<String, String> settings, Clock clock, ScanResults scanResults)
+            throws Exception {
+        return start(dataDir, settings, config -> new GatehouseServer(config, clock, scanResults));
+    }
+
+    private static TestServer start(
+            Path dataDir,
+            Map<String, String> settings,
+            java.util.function.Function<GatehouseConfig, GatehouseServer> server)
             throws Exception {
         Map<String, String> flags = new HashMap<>(settings);
         flags.put("dataDir", dataDir.toString());
         flags.putIfAbsent("server.listen", "127.0.0.1:0");
         flags.putIfAbsent("server.shutdownTimeout", "5s");
         GatehouseConfig config = ConfigLoader.load(null, Map.of(), flags);
-        var server = new GatehouseServer(config, clock, scanResults);
+        var started = server.apply(config);
         try {
-            FirstStart.ensureAdmin(server.metadata(), dataDir, ADMIN_PASSWORD);
-            server.start();
+            FirstStart.ensureAdmin(started.metadata(), dataDir, ADMIN_PASSWORD);
+            started.start();
         } catch (Exception e) {
-            server.close();
+            started.close();
             throw e;
         }
-        return new TestServer(server);
+        return new TestServer(started);
     }
 
     public URI baseUri() {
