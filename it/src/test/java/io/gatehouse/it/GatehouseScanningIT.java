@@ -9,15 +9,13 @@ import io.gatehouse.core.fixtures.DebianBookwormLayer;
 import io.gatehouse.scan.advisory.OsvFixtures;
 import io.gatehouse.scan.extract.lang.LanguageFixtures;
 import io.gatehouse.scan.pipeline.TestImages;
-import io.gatehouse.server.Main;
+import io.gatehouse.server.testing.AdminCli;
+import io.gatehouse.server.testing.AdminCli.Run;
 import io.gatehouse.server.testing.TestServer;
 import io.gatehouse.server.testing.WebhookReceiver;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Scanning end to end with the real skopeo: an image of the real Debian 12 root filesystem and a layer holding
@@ -67,23 +64,8 @@ class GatehouseScanningIT {
         if (receiver != null) receiver.close();
     }
 
-    record Run(int exit, String out, String err) {}
-
     private Run cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--server",
-                server.baseUri().toString(),
-                "--username",
-                "admin",
-                "--password",
-                TestServer.ADMIN_PASSWORD));
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cmd = new CommandLine(new Main());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return new Run(cmd.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+        return AdminCli.run(server, args);
     }
 
     /** Polls {@code scan report REF --json} until the report satisfies {@code done}; returns it and the wait. */

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.scan.advisory.AdvisoryDatabase;
 import io.gatehouse.scan.advisory.OsvFixtures;
-import io.gatehouse.server.WebhookCommandsTest.Run;
+import io.gatehouse.server.testing.AdminCli.Run;
 import io.gatehouse.server.testing.RegistryHttp;
 import io.gatehouse.server.testing.TestClock;
 import io.gatehouse.server.testing.TestServer;

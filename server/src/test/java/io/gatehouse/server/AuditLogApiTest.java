@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.model.Digest;
+import io.gatehouse.server.testing.AdminCli;
+import io.gatehouse.server.testing.AdminCli.Run;
 import io.gatehouse.server.testing.RegistryHttp;
 import io.gatehouse.server.testing.TestServer;
 import io.gatehouse.storage.jdbc.JdbcMetadataStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The audit log through the real server: what a push, a pull, a delete and a refusal leave in it, as the API
@@ -331,28 +330,13 @@ class AuditLogApiTest {
 
     // ------------------------------------------------------------------------------------------ helpers
 
-    record Run(int exit, String out, String err) {}
-
     Run cli(String... args) {
         return cli(server, args);
     }
 
     /** Runs {@code gatehouse ARGS} against {@code server} as the admin. */
     static Run cli(TestServer server, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--server",
-                server.baseUri().toString(),
-                "--username",
-                "admin",
-                "--password",
-                TestServer.ADMIN_PASSWORD));
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cmd = new CommandLine(new Main());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return new Run(cmd.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+        return AdminCli.run(server, args);
     }
 
     List<JsonNode> records(String query) {

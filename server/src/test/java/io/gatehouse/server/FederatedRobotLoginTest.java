@@ -12,14 +12,12 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import io.gatehouse.core.model.Digest;
+import io.gatehouse.server.testing.AdminCli;
 import io.gatehouse.server.testing.RegistryHttp;
 import io.gatehouse.server.testing.TestServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Keyless CI login against two real OIDC issuers (mock-oauth2-server, in this JVM): a robot bound to the first
@@ -116,21 +113,9 @@ class FederatedRobotLoginTest {
     }
 
     static String cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--server",
-                server.baseUri().toString(),
-                "--username",
-                "admin",
-                "--password",
-                TestServer.ADMIN_PASSWORD));
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cmd = new CommandLine(new Main());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        assertThat(cmd.execute(all.toArray(String[]::new))).as(err.toString()).isZero();
-        return out.toString();
+        var run = AdminCli.run(server, args);
+        assertThat(run.exit()).as(run.err()).isZero();
+        return run.out();
     }
 
     static String ciToken() {

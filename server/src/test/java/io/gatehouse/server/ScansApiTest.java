@@ -9,7 +9,7 @@ import io.gatehouse.core.model.Digest;
 import io.gatehouse.scan.advisory.OsvFixtures;
 import io.gatehouse.scan.extract.lang.LanguageFixtures;
 import io.gatehouse.scan.pipeline.TestImages;
-import io.gatehouse.server.WebhookCommandsTest.Run;
+import io.gatehouse.server.testing.AdminCli.Run;
 import io.gatehouse.server.testing.RegistryHttp;
 import io.gatehouse.server.testing.TestServer;
 import java.net.http.HttpResponse;

@@ -3,40 +3,22 @@ package io.gatehouse.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.server.testing.AdminCli;
+import io.gatehouse.server.testing.AdminCli.Run;
 import io.gatehouse.server.testing.TestServer;
 import io.gatehouse.server.testing.WebhookReceiver;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The webhook CLI against a real server and a real receiver, as an operator would use it. */
 class WebhookCommandsTest {
     @TempDir
     Path dataDir;
 
-    record Run(int exit, String out, String err) {}
-
     static Run admin(TestServer server, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of(
-                "--server",
-                server.baseUri().toString(),
-                "--username",
-                "admin",
-                "--password",
-                TestServer.ADMIN_PASSWORD));
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var cmd = new CommandLine(new Main());
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        return new Run(cmd.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+        return AdminCli.run(server, args);
     }
 
     @Test
