@@ -7,7 +7,6 @@ import io.gatehouse.core.model.RepositoryName;
 import io.gatehouse.core.scan.ScanStatus;
 import io.gatehouse.core.scan.Severity;
 import io.gatehouse.core.scan.VulnerabilityFinding;
-import io.gatehouse.core.scan.VulnerabilityFinding.Certainty;
 import io.gatehouse.core.store.BlobStore;
 import io.gatehouse.core.store.ManifestRecord;
 import io.gatehouse.core.store.MetadataStore;
@@ -26,7 +25,6 @@ import io.gatehouse.scan.layer.ImageExtractor;
 import io.gatehouse.scan.report.ScanReport;
 import io.gatehouse.scan.report.ScanReportJson;
 import io.gatehouse.scan.sbom.ContentFinding;
-import io.gatehouse.scan.sbom.DetectedPackage;
 import io.gatehouse.scan.sbom.LayerSource;
 import io.gatehouse.scan.sbom.Sbom;
 import io.gatehouse.scan.sbom.SbomExtraction;
@@ -391,39 +389,15 @@ public final class ScanPipeline implements AutoCloseable {
         return ScanReports.aggregate(header, children);
     }
 
+    /** The report's own matching (ScanReport.of), findings worst first as reports list them. */
     private ScanReport matched(Digest artifact, String platform, Sbom sbom, Instant at) {
         AdvisoryIndex index = advisories.index();
-        List<VulnerabilityFinding> findings = new ArrayList<>();
-        for (DetectedPackage pkg : sbom.packages()) {
-            findings.addAll(index.findingsFor(pkg));
-        }
-        for (ContentFinding f : sbom.findings()) {
-            findings.add(new VulnerabilityFinding(
-                    f.id(),
-                    List.of(),
-                    f.subject(),
-                    "",
-                    "",
-                    f.severity(),
-                    List.of(),
-                    "",
-                    f.path(),
-                    f.layer(),
-                    Certainty.AFFECTED,
-                    f.detail()));
-        }
-        findings.sort(WORST_FIRST);
-        return new ScanReport(
-                artifact,
-                platform,
-                ScanStatus.COMPLETE,
-                at,
-                database(index),
-                sbom.os(),
-                sbom.packages(),
-                findings,
-                List.of(),
-                "");
+        ScanReport report = ScanReport.of(artifact, platform, sbom, index, database(index), at);
+        return ScanReports.with(
+                report,
+                report.packages(),
+                report.findings().stream().sorted(WORST_FIRST).toList(),
+                List.of());
     }
 
     private ScanReport.DatabaseInfo database(AdvisoryIndex index) {
