@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The advisory database as a service: imports into the store, keeps the current immutable {@link AdvisoryIndex}
- * snapshot (rebuilt from the store after each import that changed something), reports its age, raises one
+ * snapshot (after an import, patched with the advisories it changed; built from the whole store at start and
+ * after an import that changed more than {@value #PATCH_LIMIT}), reports its age, raises one
  * {@code advisory-database-stale} alert per stale period, and tells listeners which packages an import changed
  * so stored SBOMs can be re-matched.
  */
@@ -41,7 +41,7 @@ public final class AdvisoryDatabase {
     private final Duration maxAge;
     private final EventSink events;
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
-    private volatile Snapshot snapshot;
+    private volatile OsvAdvisoryIndex snapshot;
     private volatile Optional<ImportLogEntry> lastImport;
     /** Whether this stale period's alert went out; separate from the import lock so /readyz never waits on an import. */
     private final AtomicBoolean staleAlerted = new AtomicBoolean();
@@ -51,7 +51,8 @@ public final class AdvisoryDatabase {
     /** What an import changed, and the snapshot that now includes it. */
     public record Change(ImportResult result, AdvisoryIndex index) {}
 
-    private record Snapshot(OsvAdvisoryIndex index, Map<String, Set<PackageKey>> keysById) {}
+    /** Beyond this many changed advisories the snapshot is rebuilt from the whole store instead of patched. */
+    static final int PATCH_LIMIT = 10_000;
 
     public AdvisoryDatabase(AdvisoryStore store, OsvMatcher matcher, Clock clock, Duration maxAge, EventSink events) {
         this.store = store;
@@ -65,7 +66,7 @@ public final class AdvisoryDatabase {
 
     /** The current snapshot; it never changes once returned, a later import makes a new one. */
     public AdvisoryIndex index() {
-        return snapshot.index();
+        return snapshot;
     }
 
     /** Subscribes to imports that changed something; called on the importing thread, after the new snapshot. */
@@ -75,24 +76,28 @@ public final class AdvisoryDatabase {
 
     /** Imports a zip or directory (one import at a time), rebuilds the snapshot, and tells the listeners. */
     public synchronized ImportResult importFrom(Path path, String source) {
-        Snapshot before = snapshot;
-        ImportResult result = new AdvisoryImporter(store, codec, clock)
-                .importFrom(path, source, id -> before.keysById().getOrDefault(id, Set.of()));
+        long start = System.nanoTime();
+        OsvAdvisoryIndex before = snapshot;
+        ImportResult result = new AdvisoryImporter(store, codec, clock).importFrom(path, source, before::packagesOf);
         lastImport = store.imports(1).stream().findFirst();
         staleAlerted.set(false);
+        long imported = System.nanoTime();
         if (result.changedAnything()) {
-            snapshot = load();
+            snapshot = result.changedIds().size() > PATCH_LIMIT ? load() : patched(before, result.changedIds());
         }
         log.info(
-                "advisories imported from {}: {} added, {} updated, {} removed, {} unchanged, {} rejected",
+                "advisories imported from {}: {} added, {} updated, {} removed, {} unchanged, {} rejected ({} ms,"
+                        + " snapshot {} ms)",
                 source,
                 result.added(),
                 result.updated(),
                 result.removed(),
                 result.unchanged(),
-                result.rejectedCount());
+                result.rejectedCount(),
+                (imported - start) / 1_000_000,
+                (System.nanoTime() - imported) / 1_000_000);
         if (result.changedAnything()) {
-            var change = new Change(result, snapshot.index());
+            var change = new Change(result, snapshot);
             for (var listener : listeners) {
                 try {
                     listener.accept(change);
@@ -112,11 +117,11 @@ public final class AdvisoryDatabase {
         return new AdvisoryStatus(
                 last.map(ImportLogEntry::importedAt),
                 last.map(ImportLogEntry::source),
-                snapshot.index().advisoryCount(),
+                snapshot.advisoryCount(),
                 age,
                 maxAge,
                 stale,
-                snapshot.index().version());
+                snapshot.version());
     }
 
     /**
@@ -143,21 +148,34 @@ public final class AdvisoryDatabase {
         return status;
     }
 
-    private Snapshot load() {
+    private OsvAdvisoryIndex load() {
         List<Advisory> advisories = new ArrayList<>();
-        Map<String, Set<PackageKey>> keys = new HashMap<>();
-        store.forEach(stored -> {
-            try {
-                Advisory a = codec.parse(stored.id(), stored.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                advisories.add(a);
-                keys.put(a.id(), AdvisoryImporter.keys(a));
-            } catch (InvalidAdvisoryException e) {
-                log.warn("stored advisory no longer parses, left out of the index: {}", e.getMessage());
-            }
-        });
-        // Distinct per snapshot: the last import's time, the count, and a per-process generation.
-        String version = lastImport.map(l -> l.importedAt().toString()).orElse("empty") + "/" + advisories.size() + "/"
+        store.forEach(stored -> parse(stored.id(), stored.json()).ifPresent(advisories::add));
+        return new OsvAdvisoryIndex(advisories, matcher, nextVersion(advisories.size()));
+    }
+
+    /** The snapshot with only the changed advisories re-read from the store (a removed one is no longer there). */
+    private OsvAdvisoryIndex patched(OsvAdvisoryIndex before, Set<String> changed) {
+        List<Advisory> upserted = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (String id : changed) {
+            store.json(id).flatMap(json -> parse(id, json)).ifPresentOrElse(upserted::add, () -> removed.add(id));
+        }
+        return before.updated(upserted, removed, this::nextVersion);
+    }
+
+    private Optional<Advisory> parse(String id, String json) {
+        try {
+            return Optional.of(codec.parse(id, json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (InvalidAdvisoryException e) {
+            log.warn("stored advisory no longer parses, left out of the index: {}", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** Distinct per snapshot: the last import's time, the count, and a per-process generation. */
+    private String nextVersion(int advisories) {
+        return lastImport.map(l -> l.importedAt().toString()).orElse("empty") + "/" + advisories + "/"
                 + generation.incrementAndGet();
-        return new Snapshot(new OsvAdvisoryIndex(advisories, matcher, version), Map.copyOf(keys));
     }
 }

@@ -84,7 +84,8 @@ public final class AdvisoryImporter {
                 run.unchanged,
                 run.rejectedCount,
                 run.rejected,
-                run.changed);
+                run.changed,
+                run.changedIds);
         store.recordImport(new AdvisoryStore.ImportLogEntry(
                 source, run.at, run.added, run.updated, run.removed, run.unchanged, run.rejectedCount, run.entries));
         return result;
@@ -108,6 +109,7 @@ public final class AdvisoryImporter {
         final List<String> removals = new ArrayList<>();
         final List<Rejected> rejected = new ArrayList<>();
         final Set<PackageKey> changed = new HashSet<>();
+        final Set<String> changedIds = new HashSet<>();
         int added, updated, removed, unchanged, rejectedCount, entries;
 
         Run(Map<String, Instant> stored, Function<String, Set<PackageKey>> previousKeys, Instant at) {
@@ -127,6 +129,7 @@ public final class AdvisoryImporter {
             if (a.withdrawn().isPresent()) {
                 if (before != null) {
                     removals.add(a.id());
+                    changedIds.add(a.id());
                     changed.addAll(previousKeys.apply(a.id()));
                     removed++;
                 } else {
@@ -134,10 +137,12 @@ public final class AdvisoryImporter {
                 }
             } else if (before == null) {
                 additions.add(new StoredAdvisory(a.id(), a.modified(), at, text(parsed.json())));
+                changedIds.add(a.id());
                 changed.addAll(keys(a));
                 added++;
             } else if (!before.equals(a.modified().truncatedTo(java.time.temporal.ChronoUnit.MICROS))) {
                 replacements.add(new StoredAdvisory(a.id(), a.modified(), at, text(parsed.json())));
+                changedIds.add(a.id());
                 changed.addAll(keys(a));
                 changed.addAll(previousKeys.apply(a.id()));
                 updated++;

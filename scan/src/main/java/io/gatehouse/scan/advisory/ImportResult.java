@@ -12,6 +12,7 @@ import java.util.Set;
  *     listed; {@code rejectedCount} counts all)
  * @param changedPackages the packages whose advisories were added, changed or removed: stored SBOMs containing
  *     one of them need re-matching
+ * @param changedIds the advisories added, changed or removed (the snapshot re-indexes only these)
  */
 public record ImportResult(
         String source,
@@ -22,12 +23,14 @@ public record ImportResult(
         int unchanged,
         int rejectedCount,
         List<Rejected> rejected,
-        Set<PackageKey> changedPackages) {
+        Set<PackageKey> changedPackages,
+        Set<String> changedIds) {
     public ImportResult {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(importedAt, "importedAt");
         rejected = List.copyOf(rejected);
         changedPackages = Set.copyOf(changedPackages);
+        changedIds = Set.copyOf(changedIds);
     }
 
     public boolean changedAnything() {

@@ -12,11 +12,13 @@ import io.gatehouse.scan.severity.AdvisorySeverity;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * An immutable snapshot of the advisory database for matching: affected entries grouped by {@link PackageKey} in
@@ -25,27 +27,67 @@ import java.util.Set;
  */
 public final class OsvAdvisoryIndex implements AdvisoryIndex {
     private final Map<PackageKey, List<Entry>> byPackage;
+    private final Map<String, Set<PackageKey>> keysById;
     private final OsvMatcher matcher;
     private final String version;
-    private final int advisoryCount;
 
     /** One advisory's entry for one package, pre-digested. */
     private record Entry(
             Advisory advisory, OsvMatcher.PreparedAffected prepared, Severity severity, List<String> fixed) {}
 
     public OsvAdvisoryIndex(Collection<Advisory> advisories, OsvMatcher matcher, String version) {
+        this(new HashMap<>(), new HashMap<>(), matcher, count -> version, advisories, Set.of());
+    }
+
+    /**
+     * The snapshot after an import: this one with {@code upserted} advisories added or replaced and {@code removed}
+     * ids dropped. Only the packages they name (before and after) are re-indexed, so an update of a thousand
+     * advisories costs a thousand, not the whole database.
+     *
+     * @param version the new snapshot's version, given its advisory count
+     */
+    public OsvAdvisoryIndex updated(
+            Collection<Advisory> upserted, Collection<String> removed, IntFunction<String> version) {
+        return new OsvAdvisoryIndex(
+                new HashMap<>(byPackage), new HashMap<>(keysById), matcher, version, upserted, removed);
+    }
+
+    private OsvAdvisoryIndex(
+            Map<PackageKey, List<Entry>> map,
+            Map<String, Set<PackageKey>> keys,
+            OsvMatcher matcher,
+            IntFunction<String> version,
+            Collection<Advisory> upserted,
+            Collection<String> removed) {
         this.matcher = matcher;
-        this.version = version;
-        Map<PackageKey, List<Entry>> map = new HashMap<>();
-        int count = 0;
-        for (Advisory advisory : advisories) {
+        Set<String> gone = new HashSet<>(removed);
+        upserted.forEach(a -> gone.add(a.id()));
+        Set<PackageKey> touched = new HashSet<>();
+        for (String id : gone) {
+            Set<PackageKey> before = keys.remove(id);
+            if (before != null) {
+                touched.addAll(before);
+            }
+        }
+        for (PackageKey key : touched) {
+            List<Entry> kept = new ArrayList<>();
+            for (Entry e : map.get(key)) {
+                if (!gone.contains(e.advisory().id())) {
+                    kept.add(e);
+                }
+            }
+            map.put(key, kept);
+        }
+        for (Advisory advisory : upserted) {
             if (advisory.withdrawn().isPresent()) {
                 continue;
             }
-            count++;
+            Set<PackageKey> named = new HashSet<>();
             for (Affected affected : advisory.affected()) {
                 var key =
                         PackageKey.of(affected.pkg().ecosystem(), affected.pkg().name());
+                named.add(key);
+                touched.add(key);
                 map.computeIfAbsent(key, k -> new ArrayList<>())
                         .add(new Entry(
                                 advisory,
@@ -53,13 +95,22 @@ public final class OsvAdvisoryIndex implements AdvisoryIndex {
                                 AdvisorySeverity.of(advisory, affected),
                                 OsvMatcher.fixedVersions(affected)));
             }
+            keys.put(advisory.id(), Set.copyOf(named));
         }
-        map.replaceAll((k, v) -> List.copyOf(v));
+        for (PackageKey key : touched) {
+            List<Entry> entries = map.get(key);
+            if (entries == null || entries.isEmpty()) {
+                map.remove(key);
+            } else {
+                map.put(key, List.copyOf(entries));
+            }
+        }
         // A HashMap, not Map.copyOf: the immutable map probes linearly, and package names that hash close together
         // (lib-1, lib-2, ...) form long runs, so every lookup (a miss most of all) walked them: half of the re-match
         // CPU went to PackageKey.equals in ImmutableCollections.MapN.probe.
         this.byPackage = java.util.Collections.unmodifiableMap(map);
-        this.advisoryCount = count;
+        this.keysById = java.util.Collections.unmodifiableMap(keys);
+        this.version = version.apply(keys.size());
     }
 
     public static OsvAdvisoryIndex empty() {
@@ -111,8 +162,13 @@ public final class OsvAdvisoryIndex implements AdvisoryIndex {
         return byPackage.keySet();
     }
 
+    /** The packages a current advisory names (empty for an id this snapshot does not hold). */
+    public Set<PackageKey> packagesOf(String advisoryId) {
+        return keysById.getOrDefault(advisoryId, Set.of());
+    }
+
     public int advisoryCount() {
-        return advisoryCount;
+        return keysById.size();
     }
 
     @Override

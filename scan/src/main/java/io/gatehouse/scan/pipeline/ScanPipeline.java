@@ -191,10 +191,15 @@ public final class ScanPipeline implements AutoCloseable {
 
     /** Queues re-matches of the stored SBOMs that hold one of the changed packages. */
     int enqueueRematch(Set<PackageKey> changed) {
+        long start = System.nanoTime();
         var keys =
                 changed.stream().map(k -> new IndexKey(k.ecosystem(), k.name())).toList();
         int queued = store.enqueueRematch(keys, clock.instant());
-        log.info("advisory update changed {} packages: {} stored images queued for re-matching", keys.size(), queued);
+        log.info(
+                "advisory update changed {} packages: {} stored images queued for re-matching ({} ms)",
+                keys.size(),
+                queued,
+                (System.nanoTime() - start) / 1_000_000);
         wake.release(Math.max(1, Math.min(queued, settings.workers())));
         return queued;
     }

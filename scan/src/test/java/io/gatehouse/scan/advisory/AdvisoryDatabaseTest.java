@@ -153,6 +153,46 @@ class AdvisoryDatabaseTest {
     }
 
     @Test
+    void theSnapshotPatchedAfterAnImportAnswersAsOneBuiltFromTheWholeStore() throws Exception {
+        db.importFrom(allZip(Map.of()), "first");
+        String changed = new String(OsvFixtures.bytes("GHSA-35jh-r3h4-6jhm.json"), StandardCharsets.UTF_8)
+                .replace("2024-03-15T12:06:19Z", "2026-02-01T00:00:00Z")
+                .replace("\"fixed\": \"4.17.21\"}]}]\n    },\n    {", "\"fixed\": \"4.17.22\"}]}]\n    },\n    {");
+        String withdrawn = new String(OsvFixtures.bytes("GHSA-jfh8-c2jp-5v3q.json"), StandardCharsets.UTF_8)
+                .replace(
+                        "\"modified\": \"2025-10-22T19:37:02Z\",",
+                        "\"modified\": \"2026-02-01T00:00:00Z\", \"withdrawn\": \"2026-02-01T00:00:00Z\",");
+        byte[] added = """
+                {"id":"GHSA-NEW-LODASH","modified":"2026-02-01T00:00:00Z","summary":"new",
+                 "affected":[{"package":{"ecosystem":"npm","name":"lodash"},
+                   "ranges":[{"type":"SEMVER","events":[{"introduced":"4.0.0"},{"fixed":"4.17.30"}]}]}]}
+                """.getBytes(StandardCharsets.UTF_8);
+        ImportResult result = db.importFrom(
+                allZip(Map.of(
+                        "GHSA-35jh-r3h4-6jhm.json", changed.getBytes(StandardCharsets.UTF_8),
+                        "GHSA-jfh8-c2jp-5v3q.json", withdrawn.getBytes(StandardCharsets.UTF_8),
+                        "GHSA-NEW-LODASH.json", added)),
+                "second");
+        assertThat(result.changedIds())
+                .containsExactlyInAnyOrder("GHSA-35jh-r3h4-6jhm", "GHSA-jfh8-c2jp-5v3q", "GHSA-NEW-LODASH");
+
+        var restarted = newDatabase(); // a restart builds the snapshot from the whole store
+        var rebuilt = restarted.index();
+        for (DetectedPackage p : List.of(lodash("4.17.20"), lodash("4.17.21"), lodash("4.17.25"), log4j("2.14.1"))) {
+            assertThat(ids(p))
+                    .as(p.version())
+                    .containsExactlyInAnyOrderElementsOf(rebuilt.findingsFor(p).stream()
+                            .map(VulnerabilityFinding::id)
+                            .toList());
+        }
+        assertThat(ids(lodash("4.17.21"))).containsExactlyInAnyOrder("GHSA-35jh-r3h4-6jhm", "GHSA-NEW-LODASH");
+        assertThat(ids(log4j("2.14.1"))).isEmpty();
+        assertThat(db.status().advisories())
+                .isEqualTo(restarted.status().advisories())
+                .isEqualTo(7);
+    }
+
+    @Test
     void anOversizedOrDuplicateEntryIsRefusedAndTheRestImported() throws Exception {
         byte[] huge = ("{\"id\":\"HUGE-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"summary\":\""
                         + "x".repeat(OsvCodec.MAX_RECORD_BYTES) + "\"}")
