@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * took 7 syncs in MetadataStoreGroupCommitTest; a lone writer pays one sync per write (about 0.3 ms on the
  * development VM, where 16 writers made ~3,500 durable writes/s on two cores, no slower than H2 defaults).
  * A reader may see a commit a few milliseconds before it is durable; its writer has not been answered yet.
- * Without the background thread H2 does no online compaction; it compacts for {@code MAX_COMPACT_TIME} on
- * {@link #close()}. An in-memory H2 database ({@code jdbc:h2:mem:}) is not durable at all.
+ * Without the background thread H2 does no online compaction, so {@link H2Compaction} does it every second (and
+ * H2 compacts for {@code MAX_COMPACT_TIME} on {@link #close()}). An in-memory H2 database ({@code jdbc:h2:mem:}) is not durable at all.
  *
  * <p>Required H2 URL options are added by {@link #withRequiredH2Options}: PostgreSQL compatibility mode with
  * lower-case identifiers (for {@code ON CONFLICT DO NOTHING} and the shared DDL), {@code DB_CLOSE_DELAY=-1} so
@@ -64,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcMetadataStore implements MetadataStore {
     private static final Logger log = LoggerFactory.getLogger(JdbcMetadataStore.class);
+    /** How often an H2 file database's sparse chunks are re-written (see {@link H2Compaction}). */
+    static final java.time.Duration COMPACTION_INTERVAL = java.time.Duration.ofSeconds(1);
 
     /**
      * Switches synchronous commit on for sessions whose server default has it off, leaving stronger settings
@@ -76,6 +78,7 @@ public final class JdbcMetadataStore implements MetadataStore {
     private final HikariDataSource dataSource;
     private final Database database;
     private final Optional<DurableCommits> durableCommits;
+    private final Optional<H2Compaction> compaction;
     private final String durabilityMode;
     private final Repositories repositories;
     private final BlobLinks blobLinks;
@@ -102,6 +105,9 @@ public final class JdbcMetadataStore implements MetadataStore {
         this.settings = settings;
         this.dataSource = dataSource;
         this.durableCommits = durableCommits;
+        this.compaction = settings.isH2() && !settings.isH2InMemory()
+                ? Optional.of(new H2Compaction(dataSource, COMPACTION_INTERVAL))
+                : Optional.empty();
         this.durabilityMode = durabilityMode;
         this.database = new Database(jdbi, durableCommits);
         this.repositories = new JdbcRepositories(database);
@@ -353,6 +359,7 @@ public final class JdbcMetadataStore implements MetadataStore {
         if (dataSource.isClosed()) {
             return;
         }
+        compaction.ifPresent(H2Compaction::close);
         dataSource.close();
         if (settings.isH2()) {
             try (Connection c =

@@ -19,13 +19,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.jdbi.v3.core.Handle;
 
 /**
  * Scanning's queue, reports and package index over JDBC. Everything that touches many rows is set-based or
- * batched ({@link #BATCH} rows a round trip): queueing the re-matches of an advisory update is one INSERT ...
- * SELECT over the package index, claiming a batch of jobs is one UPDATE, saving re-matched reports one batch.
+ * batched ({@link #BATCH} rows a round trip): queueing the re-matches of an advisory update is one join over the
+ * package index and one list row and job per image, claiming a batch of jobs is one UPDATE by primary key, saving
+ * re-matched reports one batch.
  */
 final class JdbcScanStore implements ScanStore {
     private static final int BATCH = 500;
@@ -73,41 +75,58 @@ final class JdbcScanStore implements ScanStore {
             return 0;
         }
         long set = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-        String affected = "SELECT artifact FROM scan_rematch_packages WHERE set_id = :s";
         return db.write(h -> {
+            // Which stored packages the change names, image by image: one join over the (covering) key index,
+            // grouped here into one list per image.
             Database.inBatches(
                     h,
                     "INSERT INTO scan_rematch_keys (set_id, ecosystem, name) VALUES (:s, :e, :n)",
                     new HashSet<>(changed),
                     (b, k) -> b.bind("s", set).bind("e", k.ecosystem()).bind("n", k.name()));
-            // Which stored packages the change names, image by image: one join over the key index.
-            h.createUpdate("INSERT INTO scan_rematch_packages (set_id, artifact, seq) SELECT :s, p.artifact, p.seq FROM"
-                            + " scan_rematch_keys k JOIN scan_package_keys p ON p.ecosystem = k.ecosystem AND p.name ="
-                            + " k.name WHERE k.set_id = :s")
+            Map<String, List<Integer>> lists = new TreeMap<>();
+            h.createQuery("SELECT p.artifact, p.seq FROM scan_rematch_keys k JOIN scan_package_keys p ON p.ecosystem ="
+                            + " k.ecosystem AND p.name = k.name WHERE k.set_id = :s")
                     .bind("s", set)
-                    .execute();
+                    .setFetchSize(BATCH)
+                    .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
+                    .forEach(e -> lists.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
+                            .add(e.getValue()));
             h.createUpdate("DELETE FROM scan_rematch_keys WHERE set_id = :s")
                     .bind("s", set)
                     .execute();
-            // A pending re-match of another change now has two changes to apply: it re-matches everything.
-            h.createUpdate("UPDATE scan_jobs SET rematch_set = NULL WHERE lease_owner IS NULL AND trigger_kind ="
-                            + " 'rematch' AND rematch_set IS NOT NULL AND artifact IN (" + affected + ")")
-                    .bind("s", set)
-                    .execute();
-            int queued = h.createUpdate("INSERT INTO scan_jobs (artifact, repository, trigger_kind, priority,"
-                            + " rematch_set, enqueued_at, attempts) SELECT r.artifact, r.repository, 'rematch', :p,"
-                            + " :s, :now, 0 FROM scan_reports r WHERE r.artifact IN (" + affected + ") AND NOT"
-                            + " EXISTS (SELECT 1 FROM scan_jobs j WHERE j.artifact = r.artifact AND j.lease_owner"
-                            + " IS NULL)")
-                    .bind("s", set)
-                    .bind("p", Trigger.REMATCH.priority())
-                    .bind("now", Database.timestamp(now))
-                    .execute();
-            // Images whose pending job already re-reads or re-matches everything need no list.
-            h.createUpdate("DELETE FROM scan_rematch_packages WHERE set_id = :s AND artifact NOT IN (SELECT artifact"
-                            + " FROM scan_jobs WHERE rematch_set = :s)")
-                    .bind("s", set)
-                    .execute();
+            int queued = 0;
+            for (List<String> chunk : chunks(lists.keySet())) {
+                // A pending re-match of another change now has two changes to apply: it re-matches everything.
+                h.createUpdate("UPDATE scan_jobs SET rematch_set = NULL WHERE lease_owner IS NULL AND trigger_kind ="
+                                + " 'rematch' AND rematch_set IS NOT NULL AND artifact IN (<a>)")
+                        .bindList("a", chunk)
+                        .execute();
+                // A pending scan of any kind re-reads or re-matches everything: no new job, no list.
+                queued += h.createUpdate("INSERT INTO scan_jobs (artifact, repository, trigger_kind, priority,"
+                                + " rematch_set, enqueued_at, attempts) SELECT r.artifact, r.repository, 'rematch',"
+                                + " :p, :s, :now, 0 FROM scan_reports r WHERE r.artifact IN (<a>) AND NOT EXISTS"
+                                + " (SELECT 1 FROM scan_jobs j WHERE j.artifact = r.artifact AND j.lease_owner IS"
+                                + " NULL)")
+                        .bindList("a", chunk)
+                        .bind("s", set)
+                        .bind("p", Trigger.REMATCH.priority())
+                        .bind("now", Database.timestamp(now))
+                        .execute();
+            }
+            Database.inBatches(
+                    h,
+                    "INSERT INTO scan_rematch_lists (set_id, artifact, seqs) SELECT :s, :a, :q WHERE EXISTS (SELECT 1"
+                            + " FROM scan_jobs WHERE artifact = :a AND rematch_set = :s)",
+                    lists.entrySet(),
+                    (b, e) -> b.bind("s", set)
+                            .bind("a", e.getKey())
+                            .bind(
+                                    "q",
+                                    String.join(
+                                            ",",
+                                            e.getValue().stream()
+                                                    .map(String::valueOf)
+                                                    .toList())));
             return queued;
         });
     }
@@ -132,20 +151,31 @@ final class JdbcScanStore implements ScanStore {
         String only = trigger.map(t -> " AND trigger_kind = :t").orElse("");
         return db.write(
                 h -> {
-                    int claimed = h.createUpdate("UPDATE scan_jobs SET lease_owner = :o, lease_expires = :until,"
-                                    + " attempts = attempts + 1 WHERE " + DUE + only + " AND id IN (SELECT id FROM"
-                                    + " scan_jobs WHERE " + DUE + only + " ORDER BY priority, id LIMIT :max)")
-                            .bind("o", token)
-                            .bind("until", Database.timestamp(now.plus(lease)))
+                    // The candidates first, then both statements by primary key: with thousands of re-matches
+                    // queued, finding the claimed rows by owner walked the whole queue at every claim.
+                    List<Long> ids = h.createQuery("SELECT id FROM scan_jobs WHERE " + DUE + only
+                                    + " ORDER BY priority, id LIMIT :max")
                             .bind("now", Database.timestamp(now))
                             .bind("t", trigger.map(Trigger::label).orElse(""))
                             .bind("max", max)
+                            .mapTo(Long.class)
+                            .list();
+                    if (ids.isEmpty()) {
+                        return List.<Job>of();
+                    }
+                    int claimed = h.createUpdate("UPDATE scan_jobs SET lease_owner = :o, lease_expires = :until,"
+                                    + " attempts = attempts + 1 WHERE id IN (<ids>) AND " + DUE)
+                            .bindList("ids", ids)
+                            .bind("o", token)
+                            .bind("until", Database.timestamp(now.plus(lease)))
+                            .bind("now", Database.timestamp(now))
                             .execute();
                     if (claimed == 0) {
                         return List.<Job>of();
                     }
                     return h.createQuery("SELECT id, artifact, repository, trigger_kind, rematch_set, attempts FROM"
-                                    + " scan_jobs WHERE lease_owner = :o ORDER BY priority, id")
+                                    + " scan_jobs WHERE id IN (<ids>) AND lease_owner = :o ORDER BY priority, id")
+                            .bindList("ids", ids)
                             .bind("o", token)
                             .map((rs, ctx) -> job(rs, token))
                             .list();
@@ -186,7 +216,7 @@ final class JdbcScanStore implements ScanStore {
         // The package lists of finished re-matches, unless a newer job of the same change still needs one.
         Database.inBatches(
                 h,
-                "DELETE FROM scan_rematch_packages WHERE set_id = :s AND artifact = :a AND NOT EXISTS (SELECT 1 FROM"
+                "DELETE FROM scan_rematch_lists WHERE set_id = :s AND artifact = :a AND NOT EXISTS (SELECT 1 FROM"
                         + " scan_jobs WHERE rematch_set = :s AND artifact = :a)",
                 jobs.stream().filter(j -> j.rematchSet().isPresent()).toList(),
                 (b, j) -> b.bind("s", j.rematchSet().getAsLong())
@@ -344,31 +374,66 @@ final class JdbcScanStore implements ScanStore {
 
     @Override
     public Map<Digest, List<PackageRow>> packages(Collection<Digest> artifacts, OptionalLong rematchSet) {
+        if (rematchSet.isPresent()) {
+            return listedPackages(artifacts, rematchSet.getAsLong());
+        }
         Map<Digest, List<PackageRow>> out = new LinkedHashMap<>();
-        // With a change: only the packages it named, listed when the jobs were queued.
-        String from = rematchSet.isPresent()
-                ? " FROM scan_rematch_packages r JOIN scan_package_keys i ON i.artifact = r.artifact AND i.seq = r.seq"
-                        + " JOIN scan_packages p ON p.artifact = r.artifact AND p.seq = r.seq WHERE r.set_id = :s AND"
-                        + " r.artifact IN (<a>) ORDER BY r.artifact, r.seq"
-                : " FROM scan_package_keys i JOIN scan_packages p ON p.artifact = i.artifact AND p.seq = i.seq WHERE"
-                        + " i.artifact IN (<a>) ORDER BY i.artifact, i.seq";
         for (List<String> chunk : chunks(artifacts)) {
             db.read(h -> {
-                h.createQuery("SELECT i.artifact, i.ecosystem, i.name, p.package" + from)
+                h.createQuery("SELECT i.artifact, i.ecosystem, i.name, p.package FROM scan_package_keys i JOIN"
+                                + " scan_packages p ON p.artifact = i.artifact AND p.seq = i.seq WHERE i.artifact IN"
+                                + " (<a>) ORDER BY i.artifact, i.seq")
                         .bindList("a", chunk)
-                        .bind("s", rematchSet.orElse(0))
                         .setFetchSize(BATCH)
-                        .map((rs, ctx) -> Map.entry(
-                                Digest.parse(rs.getString("artifact")),
-                                new PackageRow(
-                                        new IndexKey(rs.getString("ecosystem"), rs.getString("name")),
-                                        rs.getString("package"))))
+                        .map((rs, ctx) -> Map.entry(Digest.parse(rs.getString("artifact")), packageRow(rs)))
                         .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>())
                                 .add(e.getValue()));
                 return null;
             });
         }
         return out;
+    }
+
+    /** The packages a change listed for each image: its list, then one primary-key lookup per package. */
+    private Map<Digest, List<PackageRow>> listedPackages(Collection<Digest> artifacts, long set) {
+        Map<Digest, List<PackageRow>> out = new LinkedHashMap<>();
+        for (List<String> chunk : chunks(artifacts)) {
+            db.read(h -> {
+                Map<String, String> lists = new LinkedHashMap<>();
+                h.createQuery("SELECT artifact, seqs FROM scan_rematch_lists WHERE artifact IN (<a>) AND set_id = :s"
+                                + " ORDER BY artifact")
+                        .bindList("a", chunk)
+                        .bind("s", set)
+                        .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
+                        .forEach(e -> lists.put(e.getKey(), e.getValue()));
+                try (var lookup = h.getConnection()
+                        .prepareStatement("SELECT i.ecosystem, i.name, p.package FROM scan_package_keys i JOIN"
+                                + " scan_packages p ON p.artifact = i.artifact AND p.seq = i.seq WHERE i.artifact = ?"
+                                + " AND i.seq = ?")) {
+                    for (var list : lists.entrySet()) {
+                        List<PackageRow> rows = new ArrayList<>();
+                        for (String seq : list.getValue().split(",")) {
+                            lookup.setString(1, list.getKey());
+                            lookup.setInt(2, Integer.parseInt(seq));
+                            try (ResultSet rs = lookup.executeQuery()) {
+                                while (rs.next()) {
+                                    rows.add(packageRow(rs));
+                                }
+                            }
+                        }
+                        out.put(Digest.parse(list.getKey()), rows);
+                    }
+                } catch (SQLException e) {
+                    throw new org.jdbi.v3.core.statement.UnableToExecuteStatementException(e, null);
+                }
+                return null;
+            });
+        }
+        return out;
+    }
+
+    private static PackageRow packageRow(ResultSet rs) throws SQLException {
+        return new PackageRow(new IndexKey(rs.getString("ecosystem"), rs.getString("name")), rs.getString("package"));
     }
 
     @Override
@@ -382,10 +447,11 @@ final class JdbcScanStore implements ScanStore {
         });
     }
 
-    private static List<List<String>> chunks(Collection<Digest> digests) {
+    /** Digests (or strings), each once, in groups of {@link #BATCH} for IN lists. */
+    private static List<List<String>> chunks(Collection<?> items) {
         List<List<String>> out = new ArrayList<>();
         List<String> current = new ArrayList<>();
-        for (Digest d : new java.util.LinkedHashSet<>(digests)) {
+        for (Object d : new java.util.LinkedHashSet<>(items)) {
             current.add(d.toString());
             if (current.size() == BATCH) {
                 out.add(current);

@@ -121,7 +121,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
                                             "advisory_imports",
                                             "scan_jobs",
                                             "scan_rematch_keys",
-                                            "scan_rematch_packages",
+                                            "scan_rematch_lists",
                                             "scan_reports",
                                             "scan_package_keys",
                                             "scan_packages",
