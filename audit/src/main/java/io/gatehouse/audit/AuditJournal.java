@@ -2,9 +2,6 @@ package io.gatehouse.audit;
 
 import io.gatehouse.core.audit.AuditEntry;
 import io.gatehouse.core.error.Unavailable;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -404,72 +401,92 @@ public final class AuditJournal implements AutoCloseable {
         return b.array();
     }
 
+    /**
+     * Seconds (long), nanos (int), the 13 text fields and the details, each text as its UTF-8 length (int, -1 for
+     * null) and bytes. Written into one exact-size array: this runs on the request path of every recorded pull.
+     */
     static byte[] encode(AuditEntry e) {
-        try {
-            var bytes = new ByteArrayOutputStream(256);
-            var out = new DataOutputStream(bytes);
-            out.writeLong(e.at().getEpochSecond());
-            out.writeInt(e.at().getNano());
-            for (String s : new String[] {
-                e.kind(),
-                e.principal(),
-                e.principalType(),
-                e.authMethod(),
-                e.sourceAddress(),
-                e.userAgent(),
-                e.action(),
-                e.project(),
-                e.repository(),
-                e.reference(),
-                e.result(),
-                e.reason(),
-                e.requestId()
-            }) {
-                string(out, s);
+        String[] texts = texts(e);
+        byte[][] utf8 = new byte[texts.length][];
+        int size = 12 + 4;
+        for (int i = 0; i < texts.length; i++) {
+            if (texts[i] != null) {
+                utf8[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+                size += utf8[i].length;
             }
-            out.writeInt(e.details().size());
-            for (var d : e.details().entrySet()) {
-                string(out, d.getKey());
-                string(out, d.getValue());
-            }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException x) {
-            throw new UncheckedIOException(x);
+            size += 4;
         }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.putLong(e.at().getEpochSecond()).putInt(e.at().getNano());
+        for (int i = 0; i < texts.length; i++) {
+            if (i == TEXT_FIELDS) {
+                out.putInt(e.details().size());
+            }
+            if (utf8[i] == null) {
+                out.putInt(-1);
+            } else {
+                out.putInt(utf8[i].length).put(utf8[i]);
+            }
+        }
+        if (texts.length == TEXT_FIELDS) {
+            out.putInt(0);
+        }
+        return out.array();
+    }
+
+    private static final int TEXT_FIELDS = 13;
+
+    /** The 13 text fields in order, then the details' keys and values. */
+    private static String[] texts(AuditEntry e) {
+        String[] t = new String[TEXT_FIELDS + 2 * e.details().size()];
+        t[0] = e.kind();
+        t[1] = e.principal();
+        t[2] = e.principalType();
+        t[3] = e.authMethod();
+        t[4] = e.sourceAddress();
+        t[5] = e.userAgent();
+        t[6] = e.action();
+        t[7] = e.project();
+        t[8] = e.repository();
+        t[9] = e.reference();
+        t[10] = e.result();
+        t[11] = e.reason();
+        t[12] = e.requestId();
+        int i = TEXT_FIELDS;
+        for (var d : e.details().entrySet()) {
+            t[i++] = d.getKey();
+            t[i++] = d.getValue();
+        }
+        return t;
     }
 
     static AuditEntry decode(byte[] payload) throws IOException {
-        var in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
-        Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
-        String[] s = new String[13];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = string(in);
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            Instant at = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            String[] s = new String[TEXT_FIELDS];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = string(in);
+            }
+            int n = in.getInt();
+            Map<String, String> details = n == 0 ? Map.of() : new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                details.put(string(in), string(in));
+            }
+            return new AuditEntry(
+                    at, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], details);
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new IOException("audit journal entry does not decode", e);
         }
-        int n = in.readInt();
-        Map<String, String> details = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            details.put(string(in), string(in));
-        }
-        return new AuditEntry(
-                at, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], details);
     }
 
-    private static void string(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String string(DataInputStream in) throws IOException {
-        int n = in.readInt();
+    private static String string(ByteBuffer in) {
+        int n = in.getInt();
         if (n < 0) {
             return null;
         }
-        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        String s = new String(in.array(), in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
     }
 }

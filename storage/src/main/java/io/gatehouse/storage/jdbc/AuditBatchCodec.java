@@ -201,8 +201,8 @@ final class AuditBatchCodec {
 
         void hash(String hex) {
             ensure(32);
-            for (int i = 0; i < 32; i++) {
-                buf[size++] = (byte) HexFormat.fromHexDigits(hex, 2 * i, 2 * i + 2);
+            for (int i = 0; i < 64; i += 2) {
+                buf[size++] = (byte) (Character.digit(hex.charAt(i), 16) << 4 | Character.digit(hex.charAt(i + 1), 16));
             }
         }
 
