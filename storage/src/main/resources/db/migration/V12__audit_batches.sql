@@ -9,3 +9,5 @@
 ALTER TABLE audit_records ADD COLUMN last_sequence BIGINT;
 ALTER TABLE audit_records ADD COLUMN last_at TIMESTAMP WITH TIME ZONE;
 ALTER TABLE audit_records ADD COLUMN records BYTEA;
+-- Only batch rows have a last_sequence: reads find them through this index without walking single rows.
+CREATE INDEX audit_records_last_sequence ON audit_records (last_sequence);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,7 @@ public final class AuditJournal implements AutoCloseable {
 
     /** Appends the entry and returns once it is on disk. */
     public void append(AuditEntry entry) {
-        var pending = new Pending(frame(entry), new CompletableFuture<>());
+        var pending = new Pending(entry, frame(entry), new CompletableFuture<>());
         if (closed) {
             throw new Unavailable("the audit journal is closed", null);
         }
@@ -143,7 +144,19 @@ public final class AuditJournal implements AutoCloseable {
         }
     }
 
-    private record Pending(byte[] frame, CompletableFuture<Void> done) {}
+    private record Pending(AuditEntry entry, byte[] frame, CompletableFuture<Void> done) {}
+
+    /** A durable entry still in memory, at logical positions {@code start} to {@code end}. */
+    private record Durable(long start, long end, AuditEntry entry) {}
+
+    /**
+     * Entries this process made durable and the writer has not released yet, so {@link #read} serves them from
+     * memory instead of re-reading and decoding the file it just wrote (two reads per entry). Bounded: past
+     * {@value #TAIL_MAX} entries the oldest are dropped and read from the file. Guarded by {@link #lock}.
+     */
+    private final ArrayDeque<Durable> tail = new ArrayDeque<>();
+
+    static final int TAIL_MAX = 20_000;
 
     /** The journal thread: writes everything queued in one write and one fsync, then releases its callers. */
     private void run() {
@@ -209,6 +222,14 @@ public final class AuditJournal implements AutoCloseable {
         }
         lock.lock();
         try {
+            long at = written;
+            for (Pending p : batch) {
+                tail.addLast(new Durable(at, at + p.frame().length, p.entry()));
+                at += p.frame().length;
+            }
+            while (tail.size() > TAIL_MAX) {
+                tail.removeFirst();
+            }
             written += size;
             durable = written;
         } finally {
@@ -238,6 +259,26 @@ public final class AuditJournal implements AutoCloseable {
 
     /** Durable entries from {@code position} on, at most {@code max}. */
     public Read read(long position, int max) {
+        lock.lock();
+        try {
+            while (!tail.isEmpty() && tail.peekFirst().end() <= position) {
+                tail.removeFirst();
+            }
+            if (!tail.isEmpty() && tail.peekFirst().start() == position) {
+                List<AuditEntry> entries = new ArrayList<>(Math.min(max, tail.size()));
+                long end = position;
+                for (Durable d : tail) {
+                    if (entries.size() == max) {
+                        break;
+                    }
+                    entries.add(d.entry());
+                    end = d.end();
+                }
+                return new Read(entries, end);
+            }
+        } finally {
+            lock.unlock();
+        }
         long end = durableEnd();
         List<AuditEntry> entries = new ArrayList<>();
         long at = position;

@@ -226,8 +226,23 @@ final class JdbcAuditStore implements AuditStore {
      */
     @Override
     public List<AuditRecord> find(AuditQuery q, long after, int limit) {
-        var sql = new StringBuilder(
-                "SELECT " + COLUMNS + " FROM audit_records WHERE sequence > :after AND records IS NULL");
+        return db.read(h -> {
+            if (!q.action().map("pull"::equals).orElse(true)
+                    || !q.result().map(AuditEntry.ALLOWED::equals).orElse(true)) {
+                return singles(h, q, after, Long.MAX_VALUE, limit);
+            }
+            // Batched records first: past the last of a full page no single row can make it onto the page, and
+            // without that bound a page of a log made mostly of batch rows would scan to its end for singles.
+            List<AuditRecord> batched = batched(h, q, after, Long.MAX_VALUE, limit);
+            long through = batched.size() == limit ? batched.getLast().sequence() : Long.MAX_VALUE;
+            return merge(singles(h, q, after, through, limit), batched, limit);
+        });
+    }
+
+    /** Records with rows of their own matching {@code q}, sequence in ({@code after}, {@code through}]. */
+    private static List<AuditRecord> singles(Handle h, AuditQuery q, long after, long through, int limit) {
+        var sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_records WHERE sequence > :after"
+                + " AND sequence <= :through AND records IS NULL");
         q.since().ifPresent(x -> sql.append(" AND at >= :since"));
         q.until().ifPresent(x -> sql.append(" AND at < :until"));
         q.principal().ifPresent(x -> sql.append(" AND principal = :principal"));
@@ -236,37 +251,32 @@ final class JdbcAuditStore implements AuditStore {
         q.result().ifPresent(x -> sql.append(" AND result = :result"));
         q.requestId().ifPresent(x -> sql.append(" AND request_id = :requestId"));
         sql.append(" ORDER BY sequence LIMIT :limit");
-        return db.read(h -> {
-            Query query = h.createQuery(sql.toString()).bind("after", after).bind("limit", limit);
-            q.since().ifPresent(x -> query.bind("since", Database.timestamp(x)));
-            q.until().ifPresent(x -> query.bind("until", Database.timestamp(x)));
-            q.principal().ifPresent(x -> query.bind("principal", x));
-            q.repository().ifPresent(x -> query.bind("repository", x));
-            q.action().ifPresent(x -> query.bind("action", x));
-            q.result().ifPresent(x -> query.bind("result", x));
-            q.requestId().ifPresent(x -> query.bind("requestId", x));
-            List<AuditRecord> singles = query.map((rs, ctx) -> record(rs)).list();
-            if (!q.action().map("pull"::equals).orElse(true)
-                    || !q.result().map(AuditEntry.ALLOWED::equals).orElse(true)) {
-                return singles;
-            }
-            // Past the last single row of a full page, batched records cannot make it onto this page.
-            long through = singles.size() == limit ? singles.getLast().sequence() : Long.MAX_VALUE;
-            return merge(singles, batched(h, q, after, through, limit), limit);
-        });
+        Query query = h.createQuery(sql.toString())
+                .bind("after", after)
+                .bind("through", through)
+                .bind("limit", limit);
+        q.since().ifPresent(x -> query.bind("since", Database.timestamp(x)));
+        q.until().ifPresent(x -> query.bind("until", Database.timestamp(x)));
+        q.principal().ifPresent(x -> query.bind("principal", x));
+        q.repository().ifPresent(x -> query.bind("repository", x));
+        q.action().ifPresent(x -> query.bind("action", x));
+        q.result().ifPresent(x -> query.bind("result", x));
+        q.requestId().ifPresent(x -> query.bind("requestId", x));
+        return query.map((rs, ctx) -> record(rs)).list();
     }
 
     /** Batched records matching {@code q} with a sequence in ({@code after}, {@code through}], at most limit. */
     private static List<AuditRecord> batched(Handle h, AuditQuery q, long after, long through, int limit) {
+        // Through the last_sequence index, which holds only batch rows (single rows have none): a page never
+        // walks over single rows to find batch rows.
         var sql = new StringBuilder("SELECT sequence, at, last_at, records FROM audit_records"
-                + " WHERE sequence > :from AND sequence <= :through AND records IS NOT NULL");
+                + " WHERE last_sequence > :from AND sequence <= :through");
         q.since().ifPresent(x -> sql.append(" AND last_at >= :since"));
         q.until().ifPresent(x -> sql.append(" AND at < :until"));
-        sql.append(" ORDER BY sequence LIMIT " + BATCH_ROWS);
+        sql.append(" ORDER BY last_sequence LIMIT " + BATCH_ROWS);
         Predicate<AuditEntry> matches = matcher(q);
         List<AuditRecord> out = new ArrayList<>();
-        // A row holding record after + 1 starts at most BATCH_RECORDS before it.
-        long from = Math.max(0, after - BATCH_RECORDS);
+        long from = after;
         while (true) {
             Query query = h.createQuery(sql.toString()).bind("from", from).bind("through", through);
             q.since().ifPresent(x -> query.bind("since", Database.timestamp(x)));
@@ -285,8 +295,15 @@ final class JdbcAuditStore implements AuditStore {
             if (rows.size() < BATCH_ROWS) {
                 return out;
             }
-            from = rows.getLast().getFirst().sequence();
+            from = lastSequence(h, rows.getLast().getFirst().sequence());
         }
+    }
+
+    private static long lastSequence(Handle h, long rowSequence) {
+        return h.createQuery("SELECT last_sequence FROM audit_records WHERE sequence = :s")
+                .bind("s", rowSequence)
+                .mapTo(Long.class)
+                .one();
     }
 
     /** The query's filters as SQL applies them to single rows (times compared in microseconds, as stored). */
@@ -381,8 +398,9 @@ final class JdbcAuditStore implements AuditStore {
                     .findOne();
             // The last batch row that starts before the instant holds the last batched record before it.
             Instant cutoff = instant.truncatedTo(ChronoUnit.MICROS);
-            Optional<Long> batched = h.createQuery("SELECT sequence, at, last_at, records FROM audit_records"
-                            + " WHERE at < :at AND records IS NOT NULL ORDER BY sequence DESC LIMIT 1")
+            Optional<Long> batched = h.createQuery("SELECT sequence, at, last_at, records FROM audit_records WHERE"
+                            + " sequence = (SELECT MAX(sequence) FROM audit_records WHERE at < :at"
+                            + " AND records IS NOT NULL)")
                     .bind("at", Database.timestamp(instant))
                     .map((rs, ctx) -> expand(rs))
                     .findOne()
