@@ -100,6 +100,18 @@ abstract class AuditStoreContract extends StoreContractBase {
                 Map.of("n", Integer.toString(n)));
     }
 
+    /** A query on action, result and request id only (null: any). */
+    static AuditQuery only(String action, String result, String requestId) {
+        return new AuditQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.ofNullable(action),
+                Optional.ofNullable(result),
+                Optional.ofNullable(requestId));
+    }
+
     /** {@code count} records through the writer, a checkpoint every {@code every}. */
     void write(int count, int every) {
         writer = new AuditWriter(
@@ -194,14 +206,7 @@ abstract class AuditStoreContract extends StoreContractBase {
     @Test
     void queriesFilterAndPageInSequenceOrder() {
         write(20, 1000);
-        var denied = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("denied"),
-                Optional.empty());
+        var denied = only(null, "denied", null);
         assertThat(audit().find(denied, 0, 100))
                 .extracting(AuditRecord::sequence)
                 .containsExactly(5L, 10L, 15L, 20L);
@@ -217,24 +222,10 @@ abstract class AuditStoreContract extends StoreContractBase {
                 .extracting(AuditRecord::sequence)
                 .as("since is inclusive, until exclusive")
                 .containsExactly(4L, 8L, 12L);
-        var pushes = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("push"),
-                Optional.empty(),
-                Optional.empty());
+        var pushes = only("push", null, null);
         assertThat(audit().find(pushes, 0, 2)).extracting(AuditRecord::sequence).containsExactly(3L, 6L);
         assertThat(audit().find(pushes, 6, 2)).extracting(AuditRecord::sequence).containsExactly(9L, 12L);
-        var byRequest = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("req-7"));
+        var byRequest = only(null, null, "req-7");
         assertThat(audit().find(byRequest, 0, 10))
                 .extracting(AuditRecord::sequence)
                 .containsExactly(7L);
@@ -553,37 +544,16 @@ abstract class AuditStoreContract extends StoreContractBase {
         assertThat(audit().find(bobOnOther, 6, 2))
                 .extracting(AuditRecord::sequence)
                 .containsExactly(12L, 18L);
-        var byRequest = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("req-17"));
+        var byRequest = only(null, null, "req-17");
         assertThat(audit().find(byRequest, 0, 10))
                 .extracting(AuditRecord::sequence)
                 .containsExactly(17L);
-        var pulls = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("pull"),
-                Optional.empty(),
-                Optional.empty());
+        var pulls = only("pull", null, null);
         assertThat(audit().find(pulls, 7, 5))
                 .as("batched and single rows merged in order")
                 .extracting(AuditRecord::sequence)
                 .containsExactly(8L, 9L, 10L, 11L, 12L);
-        var denied = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("denied"),
-                Optional.empty());
+        var denied = only(null, "denied", null);
         assertThat(audit().find(denied, 0, 10))
                 .extracting(AuditRecord::sequence)
                 .containsExactly(10L, 20L, 30L);
