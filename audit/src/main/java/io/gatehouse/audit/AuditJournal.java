@@ -56,6 +56,7 @@ public final class AuditJournal implements AutoCloseable {
 
     private final Path dir;
     private final long segmentBytes;
+    private final int tailMax;
     private final String node;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Path> segments = new TreeMap<>();
@@ -68,7 +69,8 @@ public final class AuditJournal implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    private AuditJournal(Path dir, long segmentBytes) throws IOException {
+    private AuditJournal(Path dir, long segmentBytes, int tailMax) throws IOException {
+        this.tailMax = tailMax;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         Files.createDirectories(dir);
@@ -118,8 +120,12 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     static AuditJournal open(Path dir, long segmentBytes) {
+        return open(dir, segmentBytes, TAIL_MAX);
+    }
+
+    static AuditJournal open(Path dir, long segmentBytes, int tailMax) {
         try {
-            return new AuditJournal(dir, segmentBytes);
+            return new AuditJournal(dir, segmentBytes, tailMax);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit journal in " + dir, e);
         }
@@ -227,7 +233,7 @@ public final class AuditJournal implements AutoCloseable {
                 tail.addLast(new Durable(at, at + p.frame().length, p.entry()));
                 at += p.frame().length;
             }
-            while (tail.size() > TAIL_MAX) {
+            while (tail.size() > tailMax) {
                 tail.removeFirst();
             }
             written += size;
