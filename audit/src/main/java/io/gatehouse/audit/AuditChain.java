@@ -5,6 +5,10 @@ import io.gatehouse.core.audit.AuditRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -15,36 +19,38 @@ import java.util.Map;
  * is what the previous-hash links say, and a record moved to another place breaks the links around it.
  */
 public final class AuditChain {
-    private static final byte[] NULL_FIELD = "-\n".getBytes(StandardCharsets.US_ASCII);
     private static final HexFormat HEX = HexFormat.of();
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(AuditChain::newSha256);
 
     private AuditChain() {}
 
     public static String hash(String previousHash, AuditEntry e) {
-        MessageDigest out = SHA256.get();
-        out.reset();
-        field(out, e.at().toString());
-        field(out, e.kind());
-        field(out, e.principal());
-        field(out, e.principalType());
-        field(out, e.authMethod());
-        field(out, e.sourceAddress());
-        field(out, e.userAgent());
-        field(out, e.action());
-        field(out, e.project());
-        field(out, e.repository());
-        field(out, e.reference());
-        field(out, e.result());
-        field(out, e.reason());
-        field(out, e.requestId());
-        field(out, Integer.toString(e.details().size()));
+        Canonical out = CANONICAL.get();
+        out.size = 0;
+        out.field(instant(e.at()));
+        out.field(e.kind());
+        out.field(e.principal());
+        out.field(e.principalType());
+        out.field(e.authMethod());
+        out.field(e.sourceAddress());
+        out.field(e.userAgent());
+        out.field(e.action());
+        out.field(e.project());
+        out.field(e.repository());
+        out.field(e.reference());
+        out.field(e.result());
+        out.field(e.reason());
+        out.field(e.requestId());
+        out.field(Integer.toString(e.details().size()));
         for (Map.Entry<String, String> d : e.details().entrySet()) {
-            field(out, d.getKey());
-            field(out, d.getValue());
+            out.field(d.getKey());
+            out.field(d.getValue());
         }
-        field(out, previousHash);
-        return HEX.formatHex(out.digest());
+        out.field(previousHash);
+        MessageDigest sha256 = SHA256.get();
+        sha256.reset();
+        sha256.update(out.bytes, 0, out.size);
+        return HEX.formatHex(sha256.digest());
     }
 
     /** The record that follows {@code previous} (null for the first ever). */
@@ -56,17 +62,99 @@ public final class AuditChain {
         return hash(r.previousHash(), r.entry()).equals(r.hash());
     }
 
-    /** Feeds the digest directly (no intermediate string): the writer hashes every record on its hot path. */
-    private static void field(MessageDigest out, String value) {
-        if (value == null) {
-            out.update(NULL_FIELD);
-            return;
+    private static final ThreadLocal<Canonical> CANONICAL = ThreadLocal.withInitial(Canonical::new);
+    /** 9999-12-31T23:59:59Z: up to there {@link Instant#toString} is a plain four-digit-year form. */
+    private static final long LAST_PLAIN_SECOND = 253_402_300_799L;
+
+    /**
+     * {@link Instant#toString} (ISO_INSTANT: fraction in groups of three digits, none when zero), written without
+     * the formatter for the years 1970 to 9999; the writer hashes every record on its hot path.
+     */
+    static String instant(Instant at) {
+        long seconds = at.getEpochSecond();
+        if (seconds < 0 || seconds > LAST_PLAIN_SECOND) {
+            return at.toString();
         }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        out.update(Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII));
-        out.update((byte) ':');
-        out.update(bytes);
-        out.update((byte) '\n');
+        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
+        int nano = at.getNano();
+        int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
+        byte[] b = new byte[20 + (digits == 0 ? 0 : digits + 1)];
+        digits(b, 0, t.getYear(), 4);
+        b[4] = '-';
+        digits(b, 5, t.getMonthValue(), 2);
+        b[7] = '-';
+        digits(b, 8, t.getDayOfMonth(), 2);
+        b[10] = 'T';
+        digits(b, 11, t.getHour(), 2);
+        b[13] = ':';
+        digits(b, 14, t.getMinute(), 2);
+        b[16] = ':';
+        digits(b, 17, t.getSecond(), 2);
+        if (digits > 0) {
+            b[19] = '.';
+            int fraction = digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1000 : nano;
+            digits(b, 20, fraction, digits);
+        }
+        b[b.length - 1] = 'Z';
+        return new String(b, StandardCharsets.US_ASCII);
+    }
+
+    private static void digits(byte[] b, int at, int value, int count) {
+        for (int i = at + count - 1; i >= at; i--) {
+            b[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /** The canonical form of one record, built in a reused buffer and digested in one update. */
+    private static final class Canonical {
+        byte[] bytes = new byte[1024];
+        int size;
+
+        void field(String value) {
+            if (value == null) {
+                ensure(2);
+                bytes[size++] = '-';
+                bytes[size++] = '\n';
+                return;
+            }
+            int n = value.length();
+            boolean ascii = true;
+            for (int i = 0; i < n && ascii; i++) {
+                ascii = value.charAt(i) < 0x80;
+            }
+            byte[] utf8 = ascii ? null : value.getBytes(StandardCharsets.UTF_8);
+            int length = ascii ? n : utf8.length;
+            ensure(length + 12);
+            size += decimal(length, bytes, size);
+            bytes[size++] = ':';
+            if (ascii) {
+                for (int i = 0; i < n; i++) {
+                    bytes[size++] = (byte) value.charAt(i);
+                }
+            } else {
+                System.arraycopy(utf8, 0, bytes, size, length);
+                size += length;
+            }
+            bytes[size++] = '\n';
+        }
+
+        private void ensure(int more) {
+            if (size + more > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+            }
+        }
+
+        /** Writes {@code value} in decimal at {@code at}; returns the digits written. */
+        private static int decimal(int value, byte[] out, int at) {
+            int count = value < 10
+                    ? 1
+                    : value < 100
+                            ? 2
+                            : value < 1000 ? 3 : Integer.toString(value).length();
+            digits(out, at, value, count);
+            return count;
+        }
     }
 
     static byte[] sha256(byte[] bytes) {

@@ -2,9 +2,6 @@ package io.gatehouse.audit;
 
 import io.gatehouse.core.audit.AuditEntry;
 import io.gatehouse.core.error.Unavailable;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +56,7 @@ public final class AuditJournal implements AutoCloseable {
 
     private final Path dir;
     private final long segmentBytes;
+    private final int tailMax;
     private final String node;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Path> segments = new TreeMap<>();
@@ -70,7 +69,8 @@ public final class AuditJournal implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closed;
 
-    private AuditJournal(Path dir, long segmentBytes) throws IOException {
+    private AuditJournal(Path dir, long segmentBytes, int tailMax) throws IOException {
+        this.tailMax = tailMax;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         Files.createDirectories(dir);
@@ -120,8 +120,12 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     static AuditJournal open(Path dir, long segmentBytes) {
+        return open(dir, segmentBytes, TAIL_MAX);
+    }
+
+    static AuditJournal open(Path dir, long segmentBytes, int tailMax) {
         try {
-            return new AuditJournal(dir, segmentBytes);
+            return new AuditJournal(dir, segmentBytes, tailMax);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit journal in " + dir, e);
         }
@@ -134,7 +138,7 @@ public final class AuditJournal implements AutoCloseable {
 
     /** Appends the entry and returns once it is on disk. */
     public void append(AuditEntry entry) {
-        var pending = new Pending(frame(entry), new CompletableFuture<>());
+        var pending = new Pending(entry, frame(entry), new CompletableFuture<>());
         if (closed) {
             throw new Unavailable("the audit journal is closed", null);
         }
@@ -146,7 +150,19 @@ public final class AuditJournal implements AutoCloseable {
         }
     }
 
-    private record Pending(byte[] frame, CompletableFuture<Void> done) {}
+    private record Pending(AuditEntry entry, byte[] frame, CompletableFuture<Void> done) {}
+
+    /** A durable entry still in memory, at logical positions {@code start} to {@code end}. */
+    private record Durable(long start, long end, AuditEntry entry) {}
+
+    /**
+     * Entries this process made durable and the writer has not released yet, so {@link #read} serves them from
+     * memory instead of re-reading and decoding the file it just wrote (two reads per entry). Bounded: past
+     * {@value #TAIL_MAX} entries the oldest are dropped and read from the file. Guarded by {@link #lock}.
+     */
+    private final ArrayDeque<Durable> tail = new ArrayDeque<>();
+
+    static final int TAIL_MAX = 20_000;
 
     /** The journal thread: writes everything queued in one write and one fsync, then releases its callers. */
     private void run() {
@@ -212,6 +228,14 @@ public final class AuditJournal implements AutoCloseable {
         }
         lock.lock();
         try {
+            long at = written;
+            for (Pending p : batch) {
+                tail.addLast(new Durable(at, at + p.frame().length, p.entry()));
+                at += p.frame().length;
+            }
+            while (tail.size() > tailMax) {
+                tail.removeFirst();
+            }
             written += size;
             durable = written;
         } finally {
@@ -241,6 +265,26 @@ public final class AuditJournal implements AutoCloseable {
 
     /** Durable entries from {@code position} on, at most {@code max}. */
     public Read read(long position, int max) {
+        lock.lock();
+        try {
+            while (!tail.isEmpty() && tail.peekFirst().end() <= position) {
+                tail.removeFirst();
+            }
+            if (!tail.isEmpty() && tail.peekFirst().start() == position) {
+                List<AuditEntry> entries = new ArrayList<>(Math.min(max, tail.size()));
+                long end = position;
+                for (Durable d : tail) {
+                    if (entries.size() == max) {
+                        break;
+                    }
+                    entries.add(d.entry());
+                    end = d.end();
+                }
+                return new Read(entries, end);
+            }
+        } finally {
+            lock.unlock();
+        }
         long end = durableEnd();
         List<AuditEntry> entries = new ArrayList<>();
         long at = position;
@@ -404,72 +448,92 @@ public final class AuditJournal implements AutoCloseable {
         return b.array();
     }
 
+    /**
+     * Seconds (long), nanos (int), the 13 text fields and the details, each text as its UTF-8 length (int, -1 for
+     * null) and bytes. Written into one exact-size array: this runs on the request path of every recorded pull.
+     */
     static byte[] encode(AuditEntry e) {
-        try {
-            var bytes = new ByteArrayOutputStream(256);
-            var out = new DataOutputStream(bytes);
-            out.writeLong(e.at().getEpochSecond());
-            out.writeInt(e.at().getNano());
-            for (String s : new String[] {
-                e.kind(),
-                e.principal(),
-                e.principalType(),
-                e.authMethod(),
-                e.sourceAddress(),
-                e.userAgent(),
-                e.action(),
-                e.project(),
-                e.repository(),
-                e.reference(),
-                e.result(),
-                e.reason(),
-                e.requestId()
-            }) {
-                string(out, s);
+        String[] texts = texts(e);
+        byte[][] utf8 = new byte[texts.length][];
+        int size = 12 + 4;
+        for (int i = 0; i < texts.length; i++) {
+            if (texts[i] != null) {
+                utf8[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+                size += utf8[i].length;
             }
-            out.writeInt(e.details().size());
-            for (var d : e.details().entrySet()) {
-                string(out, d.getKey());
-                string(out, d.getValue());
-            }
-            out.flush();
-            return bytes.toByteArray();
-        } catch (IOException x) {
-            throw new UncheckedIOException(x);
+            size += 4;
         }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.putLong(e.at().getEpochSecond()).putInt(e.at().getNano());
+        for (int i = 0; i < texts.length; i++) {
+            if (i == TEXT_FIELDS) {
+                out.putInt(e.details().size());
+            }
+            if (utf8[i] == null) {
+                out.putInt(-1);
+            } else {
+                out.putInt(utf8[i].length).put(utf8[i]);
+            }
+        }
+        if (texts.length == TEXT_FIELDS) {
+            out.putInt(0);
+        }
+        return out.array();
+    }
+
+    private static final int TEXT_FIELDS = 13;
+
+    /** The 13 text fields in order, then the details' keys and values. */
+    private static String[] texts(AuditEntry e) {
+        String[] t = new String[TEXT_FIELDS + 2 * e.details().size()];
+        t[0] = e.kind();
+        t[1] = e.principal();
+        t[2] = e.principalType();
+        t[3] = e.authMethod();
+        t[4] = e.sourceAddress();
+        t[5] = e.userAgent();
+        t[6] = e.action();
+        t[7] = e.project();
+        t[8] = e.repository();
+        t[9] = e.reference();
+        t[10] = e.result();
+        t[11] = e.reason();
+        t[12] = e.requestId();
+        int i = TEXT_FIELDS;
+        for (var d : e.details().entrySet()) {
+            t[i++] = d.getKey();
+            t[i++] = d.getValue();
+        }
+        return t;
     }
 
     static AuditEntry decode(byte[] payload) throws IOException {
-        var in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
-        Instant at = Instant.ofEpochSecond(in.readLong(), in.readInt());
-        String[] s = new String[13];
-        for (int i = 0; i < s.length; i++) {
-            s[i] = string(in);
+        try {
+            ByteBuffer in = ByteBuffer.wrap(payload);
+            Instant at = Instant.ofEpochSecond(in.getLong(), in.getInt());
+            String[] s = new String[TEXT_FIELDS];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = string(in);
+            }
+            int n = in.getInt();
+            Map<String, String> details = n == 0 ? Map.of() : new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                details.put(string(in), string(in));
+            }
+            return new AuditEntry(
+                    at, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], details);
+        } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new IOException("audit journal entry does not decode", e);
         }
-        int n = in.readInt();
-        Map<String, String> details = new LinkedHashMap<>();
-        for (int i = 0; i < n; i++) {
-            details.put(string(in), string(in));
-        }
-        return new AuditEntry(
-                at, s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11], s[12], details);
     }
 
-    private static void string(DataOutputStream out, String s) throws IOException {
-        if (s == null) {
-            out.writeInt(-1);
-            return;
-        }
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(b.length);
-        out.write(b);
-    }
-
-    private static String string(DataInputStream in) throws IOException {
-        int n = in.readInt();
+    private static String string(ByteBuffer in) {
+        int n = in.getInt();
         if (n < 0) {
             return null;
         }
-        return new String(in.readNBytes(n), StandardCharsets.UTF_8);
+        String s = new String(in.array(), in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
     }
 }

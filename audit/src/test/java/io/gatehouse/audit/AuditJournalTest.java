@@ -39,6 +39,29 @@ class AuditJournalTest {
                 n % 2 == 0 ? Map.of() : Map.of("n", Integer.toString(n), "a", "b"));
     }
 
+    /** Entries past what the in-memory tail keeps come from the files, the rest from memory, all in order. */
+    @Test
+    void readsFromMemoryAndFileAgree() throws Exception {
+        List<AuditEntry> all = new ArrayList<>();
+        try (var journal = AuditJournal.open(dir, 1024, 3)) {
+            List<Long> ends = new ArrayList<>();
+            for (int n = 0; n < 20; n++) {
+                all.add(entry(n));
+                journal.append(entry(n));
+                ends.add(journal.durableEnd());
+            }
+            var fromFile = journal.read(0, 1000);
+            assertThat(fromFile.entries()).isEqualTo(all);
+            assertThat(fromFile.end()).isEqualTo(journal.durableEnd());
+            var fromMemory = journal.read(ends.get(16), 1000);
+            assertThat(fromMemory.entries()).isEqualTo(all.subList(17, 20));
+            assertThat(fromMemory.end()).isEqualTo(journal.durableEnd());
+            assertThat(journal.read(ends.get(15), 2).entries())
+                    .as("one before the tail: from the file")
+                    .isEqualTo(all.subList(16, 18));
+        }
+    }
+
     @Test
     void entriesComeBackInOrderAcrossSegmentsAndReopening() throws Exception {
         List<AuditEntry> all = new ArrayList<>();

@@ -43,7 +43,7 @@ class AuditRecordingBenchmark {
                     Clock.systemUTC(),
                     AuditJournal.open(dir.resolve("journal")));
             try {
-                for (int round = 1; round <= 3; round++) {
+                for (int round = 1; round <= Integer.getInteger("bench.rounds", 3); round++) {
                     int records = 60_000;
                     long cpu = os.getProcessCpuTime();
                     long wall = System.nanoTime();

@@ -100,6 +100,18 @@ abstract class AuditStoreContract extends StoreContractBase {
                 Map.of("n", Integer.toString(n)));
     }
 
+    /** A query on action, result and request id only (null: any). */
+    static AuditQuery only(String action, String result, String requestId) {
+        return new AuditQuery(
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.ofNullable(action),
+                Optional.ofNullable(result),
+                Optional.ofNullable(requestId));
+    }
+
     /** {@code count} records through the writer, a checkpoint every {@code every}. */
     void write(int count, int every) {
         writer = new AuditWriter(
@@ -194,14 +206,7 @@ abstract class AuditStoreContract extends StoreContractBase {
     @Test
     void queriesFilterAndPageInSequenceOrder() {
         write(20, 1000);
-        var denied = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("denied"),
-                Optional.empty());
+        var denied = only(null, "denied", null);
         assertThat(audit().find(denied, 0, 100))
                 .extracting(AuditRecord::sequence)
                 .containsExactly(5L, 10L, 15L, 20L);
@@ -217,24 +222,10 @@ abstract class AuditStoreContract extends StoreContractBase {
                 .extracting(AuditRecord::sequence)
                 .as("since is inclusive, until exclusive")
                 .containsExactly(4L, 8L, 12L);
-        var pushes = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("push"),
-                Optional.empty(),
-                Optional.empty());
+        var pushes = only("push", null, null);
         assertThat(audit().find(pushes, 0, 2)).extracting(AuditRecord::sequence).containsExactly(3L, 6L);
         assertThat(audit().find(pushes, 6, 2)).extracting(AuditRecord::sequence).containsExactly(9L, 12L);
-        var byRequest = new AuditQuery(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                Optional.of("req-7"));
+        var byRequest = only(null, null, "req-7");
         assertThat(audit().find(byRequest, 0, 10))
                 .extracting(AuditRecord::sequence)
                 .containsExactly(7L);
@@ -457,6 +448,223 @@ abstract class AuditStoreContract extends StoreContractBase {
         AuditRecord next = writer.append(entry(4, AuditEntry.ALLOWED));
         assertThat(next.sequence()).isEqualTo(4);
         assertThat(verify().intact()).as(verify().toString()).isTrue();
+    }
+
+    // ------------------------------------------------------------------------------- allowed pulls in batch rows
+
+    /** An allowed pull by alice or bob, {@code n} seconds after T0 (pulls in one append share a batch row). */
+    static AuditEntry pull(int n) {
+        return pull(n, T0.plusSeconds(n));
+    }
+
+    static AuditEntry pull(int n, Instant at) {
+        return new AuditEntry(
+                at,
+                "access",
+                n % 3 == 0 ? "bob" : "alice",
+                "user",
+                "bearer",
+                "10.0.0.1",
+                "containerd/1.7",
+                "pull",
+                "team",
+                n % 2 == 0 ? "team/other" : "team/app",
+                "v" + n,
+                AuditEntry.ALLOWED,
+                "role reader on project team",
+                "req-" + n,
+                Map.of());
+    }
+
+    /**
+     * Records 1..count chained and appended in one call: allowed pulls, except a denied pull at each multiple of
+     * {@code singleEvery}, which keeps a row of its own and so splits the pulls into several batch rows.
+     */
+    List<AuditRecord> appendPulls(int count, int singleEvery) {
+        List<AuditRecord> records = new ArrayList<>();
+        String previous = AuditRecord.GENESIS;
+        for (int i = 1; i <= count; i++) {
+            AuditEntry e = i % singleEvery == 0 ? entry(i, AuditEntry.DENIED) : pull(i);
+            AuditRecord r = AuditChain.next(i, previous, e);
+            records.add(r);
+            previous = r.hash();
+        }
+        audit().append(records);
+        return records;
+    }
+
+    long rows() {
+        return jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_records")
+                .mapTo(Long.class)
+                .one());
+    }
+
+    /** Rewrites the batch row starting at {@code first} as someone editing its bytes would. */
+    void editBatch(long first, java.util.function.UnaryOperator<List<AuditRecord>> edit) {
+        byte[] bytes = jdbi().withHandle(h -> h.createQuery("SELECT records FROM audit_records WHERE sequence = :s")
+                .bind("s", first)
+                .mapTo(byte[].class)
+                .one());
+        List<AuditRecord> edited = edit.apply(new ArrayList<>(AuditBatchCodec.decode(first, T0, bytes)));
+        jdbi().useHandle(h -> h.createUpdate("UPDATE audit_records SET records = :r WHERE sequence = :s")
+                .bind("r", AuditBatchCodec.encode(edited))
+                .bind("s", first)
+                .execute());
+    }
+
+    @Test
+    void allowedPullsShareRowsAndComeBackAsWritten() {
+        List<AuditRecord> records = appendPulls(30, 10);
+        assertThat(rows()).as("three runs of pulls, three denials").isEqualTo(6);
+        assertThat(audit().after(0, 100)).containsExactlyElementsOf(records);
+        assertThat(audit().after(4, 3)).containsExactlyElementsOf(records.subList(4, 7));
+        assertThat(audit().after(8, 4)).as("across a denial").containsExactlyElementsOf(records.subList(8, 12));
+        assertThat(audit().last()).contains(records.getLast());
+        AuditRecord next = AuditChain.next(31, records.getLast().hash(), pull(31));
+        audit().append(List.of(next));
+        assertThat(audit().last()).contains(next);
+        assertThat(verify().intact()).isTrue();
+        assertThat(verify().records()).isEqualTo(31);
+    }
+
+    @Test
+    void queriesFilterBatchedPullsLikeSingleRows() {
+        appendPulls(30, 10);
+        var bobOnOther = new AuditQuery(
+                Optional.of(T0.plusSeconds(5)),
+                Optional.of(T0.plusSeconds(25)),
+                Optional.of("bob"),
+                Optional.of("team/other"),
+                Optional.of("pull"),
+                Optional.of("allowed"),
+                Optional.empty());
+        assertThat(audit().find(bobOnOther, 0, 100))
+                .extracting(AuditRecord::sequence)
+                .containsExactly(6L, 12L, 18L, 24L);
+        assertThat(audit().find(bobOnOther, 6, 2))
+                .extracting(AuditRecord::sequence)
+                .containsExactly(12L, 18L);
+        var byRequest = only(null, null, "req-17");
+        assertThat(audit().find(byRequest, 0, 10))
+                .extracting(AuditRecord::sequence)
+                .containsExactly(17L);
+        var pulls = only("pull", null, null);
+        assertThat(audit().find(pulls, 7, 5))
+                .as("batched and single rows merged in order")
+                .extracting(AuditRecord::sequence)
+                .containsExactly(8L, 9L, 10L, 11L, 12L);
+        var denied = only(null, "denied", null);
+        assertThat(audit().find(denied, 0, 10))
+                .extracting(AuditRecord::sequence)
+                .containsExactly(10L, 20L, 30L);
+    }
+
+    @Test
+    void aRecordEditedInsideABatchRowIsNamed() {
+        appendPulls(30, 10);
+        editBatch(11, rs -> {
+            AuditRecord r = rs.get(3); // record 14
+            AuditEntry e = r.entry();
+            rs.set(
+                    3,
+                    new AuditRecord(
+                            r.sequence(),
+                            new AuditEntry(
+                                    e.at(),
+                                    e.kind(),
+                                    "someone-else",
+                                    e.principalType(),
+                                    e.authMethod(),
+                                    e.sourceAddress(),
+                                    e.userAgent(),
+                                    e.action(),
+                                    e.project(),
+                                    e.repository(),
+                                    e.reference(),
+                                    e.result(),
+                                    e.reason(),
+                                    e.requestId(),
+                                    e.details()),
+                            r.previousHash(),
+                            r.hash()));
+            return rs;
+        });
+        assertFinding(14, Problem.MODIFIED);
+    }
+
+    @Test
+    void aDeletedBatchRowIsNamed() {
+        appendPulls(30, 10);
+        sql("DELETE FROM audit_records WHERE sequence = 11");
+        assertFinding(11, Problem.DELETED);
+    }
+
+    @Test
+    void aRecordDeletedFromInsideABatchRowIsNamed() {
+        appendPulls(30, 10);
+        editBatch(11, rs -> {
+            rs.remove(4); // record 15; 16.. move up a place
+            return rs;
+        });
+        assertFinding(15, Problem.DELETED);
+    }
+
+    @Test
+    void recordsSwappedInsideABatchRowAreNamed() {
+        appendPulls(30, 10);
+        editBatch(11, rs -> {
+            AuditRecord a = rs.get(2);
+            rs.set(2, rs.get(3));
+            rs.set(3, a);
+            return rs;
+        });
+        assertFinding(13, Problem.REORDERED);
+    }
+
+    @Test
+    void aRecordInsertedIntoABatchRowIsNamedEvenWithAValidHash() {
+        appendPulls(30, 10);
+        editBatch(11, rs -> {
+            AuditRecord before = rs.get(2); // record 13
+            // within the row's time range, so nothing but the chain gives it away
+            rs.add(3, AuditChain.next(14, before.hash(), pull(99, before.entry().at())));
+            return rs;
+        });
+        assertFinding(14, Problem.INSERTED);
+    }
+
+    @Test
+    void garbledBatchBytesAreNamed() {
+        appendPulls(30, 10);
+        byte[] bytes = jdbi().withHandle(h -> h.createQuery("SELECT records FROM audit_records WHERE sequence = 11")
+                .mapTo(byte[].class)
+                .one());
+        bytes[bytes.length - 40] ^= 0x55; // inside the last record, record 19
+        jdbi().useHandle(h -> h.createUpdate("UPDATE audit_records SET records = :r WHERE sequence = 11")
+                .bind("r", bytes)
+                .execute());
+        assertFinding(19, Problem.MODIFIED);
+    }
+
+    /** A batch row's time range decides which time-filtered queries read it: narrowing it must not hide pulls. */
+    @Test
+    void aBatchRowWhoseTimeRangeWasNarrowedIsNamed() {
+        appendPulls(30, 10);
+        sql("UPDATE audit_records SET at = at + INTERVAL '3' SECOND WHERE sequence = 11");
+        assertFinding(11, Problem.MODIFIED);
+    }
+
+    @Test
+    void retentionCutsABatchRowAndTheRestStillVerifies() {
+        List<AuditRecord> records = appendPulls(9, 100); // one row: 1..9 at T0 + 1..9 s
+        clock.now = T0.plus(Duration.ofDays(30)).plusSeconds(5); // records 1..4 are older than 30 days
+        writer = new AuditWriter(
+                audit(), key(), new AuditWriter.Settings(1000, Duration.ofHours(1), Duration.ofDays(30)), clock);
+        writer.checkpointNow();
+        assertThat(audit().after(0, 100)).containsExactlyElementsOf(records.subList(4, 9));
+        writer.append(pull(10));
+        assertThat(verify().finding()).isEmpty();
+        assertThat(verify().records()).isEqualTo(6);
     }
 
     void assertFinding(long sequence, Problem problem) {
