@@ -74,26 +74,13 @@ class RematchBenchmark {
             }
         }
         try (MetadataStore metadata = JdbcMetadataStore.open(DatabaseSettings.h2(db))) {
-            var advisories = new AdvisoryDatabase(
-                    metadata.advisories(),
-                    OsvMatcher.withDefaultSchemes(),
-                    Clock.systemUTC(),
-                    AdvisoryDatabase.DEFAULT_MAX_AGE,
-                    e -> {});
+            var advisories = advisories(metadata);
             // Listeners run in order after the new snapshot: one before the pipeline's (which queues the re-matches)
             // and one after it tell the import and snapshot time from the queueing time.
             var snapshotAt = new java.util.concurrent.atomic.AtomicLong();
             var queuedAt = new java.util.concurrent.atomic.AtomicLong();
             advisories.onChange(c -> snapshotAt.set(System.nanoTime()));
-            var pipeline = new ScanPipeline(
-                    metadata,
-                    new FileSystemBlobStore(dir.resolve("blobs")),
-                    advisories,
-                    ImageExtractor.withDefaultExtractors(),
-                    e -> {},
-                    Clock.systemUTC(),
-                    ScanSettings.DEFAULTS.withWorkers(0),
-                    ScanPipeline.Observer.NONE);
+            var pipeline = pipeline(metadata, advisories);
             advisories.onChange(c -> queuedAt.set(System.nanoTime()));
 
             // The update: 995 changed language advisories and 5 new ones for base packages every image holds.
@@ -156,21 +143,8 @@ class RematchBenchmark {
     private void setUp(Path db) throws Exception {
         var random = new Random(5);
         try (MetadataStore metadata = JdbcMetadataStore.open(DatabaseSettings.h2(db))) {
-            var advisories = new AdvisoryDatabase(
-                    metadata.advisories(),
-                    OsvMatcher.withDefaultSchemes(),
-                    Clock.systemUTC(),
-                    AdvisoryDatabase.DEFAULT_MAX_AGE,
-                    e -> {});
-            var pipeline = new ScanPipeline(
-                    metadata,
-                    new FileSystemBlobStore(dir.resolve("blobs")),
-                    advisories,
-                    ImageExtractor.withDefaultExtractors(),
-                    e -> {},
-                    Clock.systemUTC(),
-                    ScanSettings.DEFAULTS.withWorkers(0),
-                    ScanPipeline.Observer.NONE);
+            var advisories = advisories(metadata);
+            var pipeline = pipeline(metadata, advisories);
             long t = System.nanoTime();
             Map<String, byte[]> base = new LinkedHashMap<>();
             for (int i = 0; i < 50_000; i++) {
@@ -254,6 +228,28 @@ class RematchBenchmark {
                     "setup: background compaction brought the chunks to %d%% live in %d ms (file %,d MB)%n",
                     fill, millis(t), Files.size(db.resolve("db").resolve("gatehouse.mv.db")) >> 20);
         }
+    }
+
+    private static AdvisoryDatabase advisories(MetadataStore metadata) {
+        return new AdvisoryDatabase(
+                metadata.advisories(),
+                OsvMatcher.withDefaultSchemes(),
+                Clock.systemUTC(),
+                AdvisoryDatabase.DEFAULT_MAX_AGE,
+                e -> {});
+    }
+
+    /** Without workers: the benchmark runs the queue on its own threads. */
+    private ScanPipeline pipeline(MetadataStore metadata, AdvisoryDatabase advisories) {
+        return new ScanPipeline(
+                metadata,
+                new FileSystemBlobStore(dir.resolve("blobs")),
+                advisories,
+                ImageExtractor.withDefaultExtractors(),
+                e -> {},
+                Clock.systemUTC(),
+                ScanSettings.DEFAULTS.withWorkers(0),
+                ScanPipeline.Observer.NONE);
     }
 
     private static void copyTree(Path from, Path to) throws java.io.IOException {
