@@ -118,15 +118,7 @@ final class JdbcScanStore implements ScanStore {
                     "INSERT INTO scan_rematch_lists (set_id, artifact, seqs) SELECT :s, :a, :q WHERE EXISTS (SELECT 1"
                             + " FROM scan_jobs WHERE artifact = :a AND rematch_set = :s)",
                     lists.entrySet(),
-                    (b, e) -> b.bind("s", set)
-                            .bind("a", e.getKey())
-                            .bind(
-                                    "q",
-                                    String.join(
-                                            ",",
-                                            e.getValue().stream()
-                                                    .map(String::valueOf)
-                                                    .toList())));
+                    (b, e) -> b.bind("s", set).bind("a", e.getKey()).bind("q", commaSeparated(e.getValue())));
             return queued;
         });
     }
@@ -278,13 +270,7 @@ final class JdbcScanStore implements ScanStore {
                     .bind("x", report.extractorVersion())
                     .bind("d", report.databaseVersion())
                     .bind("j", report.json())
-                    .bind(
-                            "c",
-                            String.join(
-                                    ",",
-                                    report.children().stream()
-                                            .map(Digest::toString)
-                                            .toList()))
+                    .bind("c", commaSeparated(report.children()))
                     .execute();
             if (packages.isPresent()) {
                 for (String table : List.of("scan_package_keys", "scan_packages")) {
@@ -445,6 +431,11 @@ final class JdbcScanStore implements ScanStore {
                     .forEach(e -> out.put(e.getKey(), e.getValue()));
             return out;
         });
+    }
+
+    /** A list column's value ("3,17,42", "sha256:..,sha256:.."): what the child and re-match lists store. */
+    private static String commaSeparated(Collection<?> items) {
+        return String.join(",", items.stream().map(String::valueOf).toList());
     }
 
     /** Digests (or strings), each once, in groups of {@link #BATCH} for IN lists. */
