@@ -73,6 +73,21 @@ class SbomPublisherTest {
                             Clock.systemUTC())
                     .scan(archive);
         }
+        awaitThePushScansSbom();
+    }
+
+    /**
+     * The server scans the push and attaches its SBOM on a worker; the tests publish for the same image, so they
+     * start once that has happened rather than racing it.
+     */
+    private static void awaitThePushScansSbom() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (referrers().path("manifests").isEmpty()) {
+            assertThat(System.nanoTime())
+                    .as("the push scan attached no SBOM within 60 s")
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
     }
 
     @AfterAll

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Attaches an image's SBOM to it as an OCI 1.1 referrer, so {@code GET /v2/NAME/referrers/DIGEST}, {@code oras
@@ -30,6 +31,10 @@ import java.util.Optional;
  * newer extractors), the new SBOM replaces the ones Gatehouse attached before: they are deleted after the new one
  * is stored, so clients always find exactly one Gatehouse SBOM. SBOMs pushed by users carry no such annotation
  * and are never touched.
+ *
+ * <p>Publishes for one subject are serialized (a push scan and an on-demand scan may finish together): without
+ * that, both would list the referrers before either stored its SBOM and the subject would keep two. The lock is
+ * per process; nodes sharing a database can still race, and the next publish for the subject tidies up.
  *
  * <p>No scan loop: the SBOM manifest's config is the empty descriptor, so it is not an image (the pipeline scans
  * only manifests with an image config, and publishes only COMPLETE reports); and publishing for a subject that is
@@ -48,6 +53,7 @@ public final class SbomPublisher {
     private final UploadService uploads;
     private final ManifestService manifests;
     private final Clock clock;
+    private final ReentrantLock[] subjectLocks = new ReentrantLock[64];
 
     /**
      * @param manifest the SBOM manifest now attached; {@code created} false when it was attached already
@@ -59,6 +65,7 @@ public final class SbomPublisher {
         this.uploads = uploads;
         this.manifests = manifests;
         this.clock = clock;
+        for (int i = 0; i < subjectLocks.length; i++) subjectLocks[i] = new ReentrantLock();
     }
 
     /**
@@ -76,6 +83,16 @@ public final class SbomPublisher {
             throw new IllegalArgumentException(report.artifact() + " is an SBOM itself; it has no SBOM of its own");
         }
         byte[] sbom = CycloneDxReport.bytes(packagesOnly(report), false);
+        ReentrantLock lock = subjectLocks[Math.floorMod(subject.digest().hashCode(), subjectLocks.length)];
+        lock.lock();
+        try {
+            return attach(repository, subject, sbom);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Published attach(RepositoryName repository, ManifestRecord subject, byte[] sbom) {
         Digest sbomDigest = Digest.sha256(sbom);
 
         List<Descriptor> ours = manifests.referrers(repository, subject.digest(), Optional.of(ARTIFACT_TYPE)).stream()
