@@ -1103,6 +1103,10 @@ def parse_args(argv):
     p.add_argument("--tags", type=int, default=50, help="tags in the tag-list repository (default 50)")
     p.add_argument("--only", default="push,pull,chunked,manifest,tags", help="comma-separated subset of metrics")
     p.add_argument("--no-warmup", action="store_true", help="skip the untimed warm-up pass")
+    p.add_argument("--warmup", type=int, default=20, metavar="SECONDS",
+                   help="seconds of untimed wrk load per server and request metric before the rounds (default 20; "
+                        "1 with --quick). A JVM's JIT compiler keeps recompiling for 15-25 s of load on 2 cores, "
+                        "using up to half a core, so a shorter warm-up measures the compiler, not the server")
     p.add_argument("--data-root", metavar="DIR",
                    help="directory for both servers' data directories (default: bench/work/<run>/). "
                         "The run uses DIR/gatehouse-bench-<run>/ and deletes it afterwards. "
@@ -1213,7 +1217,7 @@ def main(argv):
                         elif key == "pull":
                             measure_blobs(s, key, opts, pool=states[s.label]["pull_pool"], count=1)
                         else:
-                            run_metric(s, key, opts, states[s.label], 1 if opts.quick else 2)
+                            run_metric(s, key, opts, states[s.label], 1 if opts.quick else opts.warmup)
                     except Exception as e:
                         log("warm-up %s %s failed: %s" % (s.label, key, e))
             log("warm-up done")

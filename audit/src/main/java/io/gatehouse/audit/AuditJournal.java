@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -46,6 +48,11 @@ public final class AuditJournal implements AutoCloseable {
      * one batch per step.
      */
     static final int GROWTH_STEP = 1 << 20;
+    /**
+     * Under concurrent load, syncs start at most this often (see {@link #run}). Measured on the 2-core VM
+     * (`bench/run --audit`): 0 ms 0.77×, 1 ms 0.87×, 2 ms 0.89×; 1 ms keeps the added wait small.
+     */
+    static final Duration SYNC_INTERVAL = Duration.ofMillis(1);
 
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10);
     private static final String PREFIX = "journal-";
@@ -67,9 +74,12 @@ public final class AuditJournal implements AutoCloseable {
     private long durable; // logical end of what a finished sync covers
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final long syncInterval;
+    private volatile long syncs; // written by the journal thread only
     private volatile boolean closed;
 
-    private AuditJournal(Path dir, long segmentBytes, int tailMax) throws IOException {
+    private AuditJournal(Path dir, long segmentBytes, int tailMax, long syncInterval) throws IOException {
+        this.syncInterval = syncInterval;
         this.tailMax = tailMax;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
@@ -124,8 +134,12 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     static AuditJournal open(Path dir, long segmentBytes, int tailMax) {
+        return open(dir, segmentBytes, tailMax, SYNC_INTERVAL);
+    }
+
+    static AuditJournal open(Path dir, long segmentBytes, int tailMax, Duration syncInterval) {
         try {
-            return new AuditJournal(dir, segmentBytes, tailMax);
+            return new AuditJournal(dir, segmentBytes, tailMax, syncInterval.toNanos());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit journal in " + dir, e);
         }
@@ -164,18 +178,34 @@ public final class AuditJournal implements AutoCloseable {
 
     static final int TAIL_MAX = 20_000;
 
-    /** The journal thread: writes everything queued in one write and one fsync, then releases its callers. */
+    /**
+     * The journal thread: writes everything queued in one write and one fsync, then releases its callers. Under
+     * concurrent load (entries queued while the last sync ran) it starts syncs at most every {@link
+     * #syncInterval}: a sync costs the machine about 35 µs of CPU however few entries it carries, and on a disk
+     * that syncs in 80 µs, syncing as soon as anything is queued made groups of one or two entries. A lone
+     * caller (nothing queued meanwhile) is synced at once, so sequential requests wait no longer than the sync.
+     */
     private void run() {
         List<Pending> batch = new ArrayList<>();
+        long lastSync = System.nanoTime() - syncInterval;
+        boolean concurrent = false;
         while (!closed || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
                 if (first == null) {
+                    concurrent = false;
                     continue;
+                }
+                long gather = lastSync + syncInterval - System.nanoTime();
+                if (concurrent && gather > 0 && !closed) {
+                    LockSupport.parkNanos(gather);
                 }
                 batch.add(first);
                 queue.drainTo(batch, 4096);
+                lastSync = System.nanoTime();
                 writeAndSync(batch);
+                syncs++;
+                concurrent = !queue.isEmpty();
                 batch.forEach(p -> p.done().complete(null));
             } catch (InterruptedException e) {
                 // closing: the loop drains what is queued
@@ -251,6 +281,11 @@ public final class AuditJournal implements AutoCloseable {
             zeros.limit((int) Math.min(zeros.capacity(), target - allocated));
             allocated += current.write(zeros, allocated);
         }
+    }
+
+    /** How many write-and-sync rounds the journal made. */
+    long syncs() {
+        return syncs;
     }
 
     /** The position after the last durable entry. */

@@ -6,6 +6,7 @@ import io.gatehouse.core.audit.AuditEntry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +38,40 @@ class AuditJournalTest {
                 null,
                 "req-" + n,
                 n % 2 == 0 ? Map.of() : Map.of("n", Integer.toString(n), "a", "b"));
+    }
+
+    /**
+     * Concurrent callers share syncs spaced by the interval (here 50 ms, so 64 callers would need at least 3 s if
+     * each waited for its own), while a lone caller is synced at once, never held for the interval.
+     */
+    @Test
+    void concurrentAppendsShareSyncsAndALoneAppendIsNotHeld() throws Exception {
+        try (var journal = AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, 100, Duration.ofMillis(50))) {
+            long start = System.nanoTime();
+            for (int n = 0; n < 10; n++) {
+                journal.append(entry(n));
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("10 sequential appends, none held for the 50 ms interval")
+                    .isLessThan(Duration.ofMillis(400));
+            assertThat(journal.syncs()).isEqualTo(10);
+
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int n = 0; n < 64 * 20; n++) {
+                    int k = 10 + n;
+                    done.add(threads.submit(() -> journal.append(entry(k))));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            }
+            long concurrentSyncs = journal.syncs() - 10;
+            assertThat(concurrentSyncs)
+                    .as("1,280 concurrent appends in few shared syncs")
+                    .isBetween(1L, 100L);
+            assertThat(journal.read(0, 2000).entries()).hasSize(10 + 64 * 20);
+        }
     }
 
     /** Entries past what the in-memory tail keeps come from the files, the rest from memory, all in order. */
