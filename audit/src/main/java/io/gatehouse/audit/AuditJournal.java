@@ -166,6 +166,9 @@ public final class AuditJournal implements AutoCloseable {
 
     private record Pending(AuditEntry entry, byte[] frame, CompletableFuture<Void> done) {}
 
+    /** Queued by {@link #close} to end the journal thread's wait for entries. */
+    private static final Pending WAKE = new Pending(null, new byte[0], new CompletableFuture<>());
+
     /** A durable entry still in memory, at logical positions {@code start} to {@code end}. */
     private record Durable(long start, long end, AuditEntry entry) {}
 
@@ -192,23 +195,24 @@ public final class AuditJournal implements AutoCloseable {
         while (!closed || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(1, TimeUnit.SECONDS);
-                if (first == null) {
+                if (first == null || first == WAKE) {
                     concurrent = false;
                     continue;
                 }
                 long gather = lastSync + syncInterval - System.nanoTime();
                 if (concurrent && gather > 0 && !closed) {
-                    LockSupport.parkNanos(gather);
+                    LockSupport.parkNanos(gather); // close() unparks: what is queued is written at once
                 }
                 batch.add(first);
                 queue.drainTo(batch, 4096);
+                batch.removeIf(p -> p == WAKE);
                 lastSync = System.nanoTime();
                 writeAndSync(batch);
                 syncs++;
                 concurrent = !queue.isEmpty();
                 batch.forEach(p -> p.done().complete(null));
             } catch (InterruptedException e) {
-                // closing: the loop drains what is queued
+                // not how close() wakes this thread (it queues WAKE); the loop re-checks closed
             } catch (IOException | RuntimeException e) {
                 var failure = new Unavailable("audit journal write failed", e);
                 batch.forEach(p -> p.done().completeExceptionally(failure));
@@ -394,7 +398,10 @@ public final class AuditJournal implements AutoCloseable {
             return;
         }
         closed = true;
-        thread.interrupt();
+        // Not an interrupt: one arriving during a write closes the channel (ClosedByInterruptException) and
+        // fails entries that were queued before close.
+        queue.add(WAKE);
+        LockSupport.unpark(thread);
         try {
             thread.join(java.time.Duration.ofSeconds(10));
         } catch (InterruptedException e) {

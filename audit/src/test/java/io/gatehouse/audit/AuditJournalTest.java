@@ -74,6 +74,38 @@ class AuditJournalTest {
         }
     }
 
+    /**
+     * Closing under load, while the journal gathers a group: every append acknowledged is in the journal, and
+     * the only refusals say the journal is closed (an interrupt left over from close() would fail a write).
+     */
+    @Test
+    void closingUnderLoadLosesNothingAcknowledged() throws Exception {
+        var journal = AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, 100, Duration.ofMillis(20));
+        var acknowledged = new java.util.concurrent.atomic.AtomicInteger();
+        var refusals = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int t = 0; t < 16; t++) {
+                threads.submit(() -> {
+                    for (int n = 0; ; n++) {
+                        try {
+                            journal.append(entry(n));
+                            acknowledged.incrementAndGet();
+                        } catch (io.gatehouse.core.error.Unavailable e) {
+                            refusals.add(e.getMessage());
+                            return;
+                        }
+                    }
+                });
+            }
+            Thread.sleep(300);
+            journal.close();
+        }
+        assertThat(refusals).containsExactly("the audit journal is closed");
+        try (var reopened = AuditJournal.open(dir)) {
+            assertThat(reopened.read(0, 100_000).entries()).hasSize(acknowledged.get());
+        }
+    }
+
     /** Entries past what the in-memory tail keeps come from the files, the rest from memory, all in order. */
     @Test
     void readsFromMemoryAndFileAgree() throws Exception {
