@@ -130,16 +130,16 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     static AuditJournal open(Path dir, long segmentBytes) {
-        return open(dir, segmentBytes, TAIL_MAX);
+        return open(dir, segmentBytes, TAIL_BYTES);
     }
 
-    static AuditJournal open(Path dir, long segmentBytes, int tailMax) {
-        return open(dir, segmentBytes, tailMax, SYNC_INTERVAL);
+    static AuditJournal open(Path dir, long segmentBytes, int tailBytes) {
+        return open(dir, segmentBytes, tailBytes, SYNC_INTERVAL);
     }
 
-    static AuditJournal open(Path dir, long segmentBytes, int tailMax, Duration syncInterval) {
+    static AuditJournal open(Path dir, long segmentBytes, int tailBytes, Duration syncInterval) {
         try {
-            return new AuditJournal(dir, segmentBytes, tailMax, syncInterval.toNanos());
+            return new AuditJournal(dir, segmentBytes, tailBytes, syncInterval.toNanos());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit journal in " + dir, e);
         }
@@ -169,17 +169,25 @@ public final class AuditJournal implements AutoCloseable {
     /** Queued by {@link #close} to end the journal thread's wait for entries. */
     private static final Pending WAKE = new Pending(null, new byte[0], new CompletableFuture<>());
 
-    /** A durable entry still in memory, at logical positions {@code start} to {@code end}. */
-    private record Durable(long start, long end, AuditEntry entry) {}
+    /** Frames made durable by one sync, as written, from logical position {@code start} on. */
+    private record Written(long start, byte[] frames) {
+        long end() {
+            return start + frames.length;
+        }
+    }
 
     /**
-     * Entries this process made durable and the writer has not released yet, so {@link #read} serves them from
-     * memory instead of re-reading and decoding the file it just wrote (two reads per entry). Bounded: past
-     * {@value #TAIL_MAX} entries the oldest are dropped and read from the file. Guarded by {@link #lock}.
+     * What this process made durable and the writer has not released yet, so {@link #read} serves it from memory
+     * instead of re-reading the file it just wrote. It keeps the written bytes, one array per sync, and not the
+     * entries: a second of entries as objects (about 30 each) was copied by every young collection until the
+     * writer took it, which cost more than decoding the bytes again. Bounded: past {@value #TAIL_BYTES} bytes the
+     * oldest syncs are dropped and read from the file. Guarded by {@link #lock}.
      */
-    private final ArrayDeque<Durable> tail = new ArrayDeque<>();
+    private final ArrayDeque<Written> tail = new ArrayDeque<>();
 
-    static final int TAIL_MAX = 20_000;
+    private long tailBytes;
+
+    static final int TAIL_BYTES = 8 << 20;
 
     /**
      * The journal thread: writes everything queued in one write and one fsync, then releases its callers. Under
@@ -238,15 +246,15 @@ public final class AuditJournal implements AutoCloseable {
             }
         }
         long offset = written - currentBase;
+        ByteBuffer b = ByteBuffer.allocate(size);
+        for (Pending p : batch) {
+            b.put(p.frame());
+        }
+        b.flip();
         try {
             if (offset + size > allocated) {
                 grow(offset + size);
             }
-            ByteBuffer b = ByteBuffer.allocate(size);
-            for (Pending p : batch) {
-                b.put(p.frame());
-            }
-            b.flip();
             while (b.hasRemaining()) {
                 current.write(b, offset + b.position());
             }
@@ -262,13 +270,10 @@ public final class AuditJournal implements AutoCloseable {
         }
         lock.lock();
         try {
-            long at = written;
-            for (Pending p : batch) {
-                tail.addLast(new Durable(at, at + p.frame().length, p.entry()));
-                at += p.frame().length;
-            }
-            while (tail.size() > tailMax) {
-                tail.removeFirst();
+            tail.addLast(new Written(written, b.array()));
+            tailBytes += size;
+            while (tailBytes > tailMax) {
+                tailBytes -= tail.removeFirst().frames().length;
             }
             written += size;
             durable = written;
@@ -307,19 +312,10 @@ public final class AuditJournal implements AutoCloseable {
         lock.lock();
         try {
             while (!tail.isEmpty() && tail.peekFirst().end() <= position) {
-                tail.removeFirst();
+                tailBytes -= tail.removeFirst().frames().length;
             }
-            if (!tail.isEmpty() && tail.peekFirst().start() == position) {
-                List<AuditEntry> entries = new ArrayList<>(Math.min(max, tail.size()));
-                long end = position;
-                for (Durable d : tail) {
-                    if (entries.size() == max) {
-                        break;
-                    }
-                    entries.add(d.entry());
-                    end = d.end();
-                }
-                return new Read(entries, end);
+            if (!tail.isEmpty() && tail.peekFirst().start() <= position) {
+                return readTail(position, max);
             }
         } finally {
             lock.unlock();
@@ -369,6 +365,33 @@ public final class AuditJournal implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new Unavailable("audit journal read failed", e);
+        }
+        return new Read(entries, at);
+    }
+
+    /** Decodes entries from the in-memory tail, which starts at or before {@code position} (a frame boundary). */
+    private Read readTail(long position, int max) {
+        List<AuditEntry> entries = new ArrayList<>();
+        long at = position;
+        try {
+            for (Written w : tail) {
+                if (w.end() <= at) {
+                    continue;
+                }
+                ByteBuffer frames = ByteBuffer.wrap(w.frames());
+                int offset = (int) (at - w.start());
+                while (offset < frames.limit() && entries.size() < max) {
+                    int length = frames.getInt(offset);
+                    entries.add(decode(w.frames(), offset + 8, length));
+                    offset += 8 + length;
+                }
+                at = w.start() + offset;
+                if (entries.size() == max) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("audit journal tail does not decode", e);
         }
         return new Read(entries, at);
     }
@@ -550,8 +573,12 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     static AuditEntry decode(byte[] payload) throws IOException {
+        return decode(payload, 0, payload.length);
+    }
+
+    private static AuditEntry decode(byte[] bytes, int offset, int length) throws IOException {
         try {
-            ByteBuffer in = ByteBuffer.wrap(payload);
+            ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
             Instant at = Instant.ofEpochSecond(in.getLong(), in.getInt());
             String[] s = new String[TEXT_FIELDS];
             for (int i = 0; i < s.length; i++) {

@@ -46,7 +46,8 @@ class AuditJournalTest {
      */
     @Test
     void concurrentAppendsShareSyncsAndALoneAppendIsNotHeld() throws Exception {
-        try (var journal = AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, 100, Duration.ofMillis(50))) {
+        try (var journal =
+                AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, AuditJournal.TAIL_BYTES, Duration.ofMillis(50))) {
             long start = System.nanoTime();
             for (int n = 0; n < 10; n++) {
                 journal.append(entry(n));
@@ -71,6 +72,41 @@ class AuditJournalTest {
                     .as("1,280 concurrent appends in few shared syncs")
                     .isBetween(1L, 100L);
             assertThat(journal.read(0, 2000).entries()).hasSize(10 + 64 * 20);
+        }
+    }
+
+    /**
+     * The in-memory tail keeps one array per shared sync; pages that start and end inside such a group read the
+     * same entries, in the same order, as the file does after reopening.
+     */
+    @Test
+    void pagesInsideSharedSyncsReadFromMemoryAsFromTheFile() throws Exception {
+        List<AuditEntry> fromMemory = new ArrayList<>();
+        try (var journal =
+                AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, AuditJournal.TAIL_BYTES, Duration.ofMillis(20))) {
+            try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int n = 0; n < 500; n++) {
+                    int k = n;
+                    done.add(threads.submit(() -> journal.append(entry(k))));
+                }
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            }
+            assertThat(journal.syncs()).as("groups of several entries").isLessThan(250);
+            long at = 0;
+            while (at < journal.durableEnd()) {
+                var page = journal.read(at, 7);
+                assertThat(page.entries()).hasSizeBetween(1, 7);
+                fromMemory.addAll(page.entries());
+                at = page.end();
+            }
+            assertThat(at).isEqualTo(journal.durableEnd());
+        }
+        try (var reopened = AuditJournal.open(dir)) {
+            var fromFile = reopened.read(0, 1000);
+            assertThat(fromFile.entries()).hasSize(500).isEqualTo(fromMemory);
         }
     }
 
@@ -110,7 +146,11 @@ class AuditJournalTest {
     @Test
     void readsFromMemoryAndFileAgree() throws Exception {
         List<AuditEntry> all = new ArrayList<>();
-        try (var journal = AuditJournal.open(dir, 1024, 3)) {
+        int lastThree = 0; // bytes: a lone caller's entry is synced alone, so the tail keeps exactly these three
+        for (int n = 17; n < 20; n++) {
+            lastThree += AuditJournal.frame(entry(n)).length;
+        }
+        try (var journal = AuditJournal.open(dir, 1024, lastThree)) {
             List<Long> ends = new ArrayList<>();
             for (int n = 0; n < 20; n++) {
                 all.add(entry(n));
