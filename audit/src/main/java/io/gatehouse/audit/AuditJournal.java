@@ -63,7 +63,7 @@ public final class AuditJournal implements AutoCloseable {
 
     private final Path dir;
     private final long segmentBytes;
-    private final int tailMax;
+    private final int tailLimit; // bytes the in-memory tail may hold
     private final String node;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Path> segments = new TreeMap<>();
@@ -78,9 +78,9 @@ public final class AuditJournal implements AutoCloseable {
     private volatile long syncs; // written by the journal thread only
     private volatile boolean closed;
 
-    private AuditJournal(Path dir, long segmentBytes, int tailMax, long syncInterval) throws IOException {
+    private AuditJournal(Path dir, long segmentBytes, int tailLimit, long syncInterval) throws IOException {
         this.syncInterval = syncInterval;
-        this.tailMax = tailMax;
+        this.tailLimit = tailLimit;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         Files.createDirectories(dir);
@@ -152,7 +152,7 @@ public final class AuditJournal implements AutoCloseable {
 
     /** Appends the entry and returns once it is on disk. */
     public void append(AuditEntry entry) {
-        var pending = new Pending(entry, frame(entry), new CompletableFuture<>());
+        var pending = new Pending(frame(entry), new CompletableFuture<>());
         if (closed) {
             throw new Unavailable("the audit journal is closed", null);
         }
@@ -164,10 +164,10 @@ public final class AuditJournal implements AutoCloseable {
         }
     }
 
-    private record Pending(AuditEntry entry, byte[] frame, CompletableFuture<Void> done) {}
+    private record Pending(byte[] frame, CompletableFuture<Void> done) {}
 
     /** Queued by {@link #close} to end the journal thread's wait for entries. */
-    private static final Pending WAKE = new Pending(null, new byte[0], new CompletableFuture<>());
+    private static final Pending WAKE = new Pending(new byte[0], new CompletableFuture<>());
 
     /** Frames made durable by one sync, as written, from logical position {@code start} on. */
     private record Written(long start, byte[] frames) {
@@ -272,7 +272,7 @@ public final class AuditJournal implements AutoCloseable {
         try {
             tail.addLast(new Written(written, b.array()));
             tailBytes += size;
-            while (tailBytes > tailMax) {
+            while (tailBytes > tailLimit) {
                 tailBytes -= tail.removeFirst().frames().length;
             }
             written += size;
