@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,11 +65,11 @@ public final class AuditJournal implements AutoCloseable {
 
     private final Path dir;
     private final long segmentBytes;
-    private final int tailLimit; // bytes the in-memory tail may hold
     private final String node;
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<Long, Path> segments = new TreeMap<>();
     private FileChannel current;
+    private ByteBuffer writeBuffer = ByteBuffer.allocateDirect(64 << 10); // the journal thread's only
     private long currentBase;
     private long allocated; // size of the current segment file: entries, then zeros
     private long written; // logical end of what was written
@@ -81,9 +80,8 @@ public final class AuditJournal implements AutoCloseable {
     private volatile long syncs; // written by the journal thread only
     private volatile boolean closed;
 
-    private AuditJournal(Path dir, long segmentBytes, int tailLimit, long syncInterval) throws IOException {
+    private AuditJournal(Path dir, long segmentBytes, long syncInterval) throws IOException {
         this.syncInterval = syncInterval;
-        this.tailLimit = tailLimit;
         this.dir = dir;
         this.segmentBytes = segmentBytes;
         Files.createDirectories(dir);
@@ -133,16 +131,12 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     static AuditJournal open(Path dir, long segmentBytes) {
-        return open(dir, segmentBytes, TAIL_BYTES);
+        return open(dir, segmentBytes, SYNC_INTERVAL);
     }
 
-    static AuditJournal open(Path dir, long segmentBytes, int tailBytes) {
-        return open(dir, segmentBytes, tailBytes, SYNC_INTERVAL);
-    }
-
-    static AuditJournal open(Path dir, long segmentBytes, int tailBytes, Duration syncInterval) {
+    static AuditJournal open(Path dir, long segmentBytes, Duration syncInterval) {
         try {
-            return new AuditJournal(dir, segmentBytes, tailBytes, syncInterval.toNanos());
+            return new AuditJournal(dir, segmentBytes, syncInterval.toNanos());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit journal in " + dir, e);
         }
@@ -172,25 +166,12 @@ public final class AuditJournal implements AutoCloseable {
     /** Queued by {@link #close} to end the journal thread's wait for entries. */
     private static final Pending WAKE = new Pending(new byte[0], new CompletableFuture<>());
 
-    /** Frames made durable by one sync, as written, from logical position {@code start} on. */
-    private record Written(long start, byte[] frames) {
-        long end() {
-            return start + frames.length;
-        }
-    }
-
     /**
-     * What this process made durable and the writer has not released yet, so {@link #read} serves it from memory
-     * instead of re-reading the file it just wrote. It keeps the written bytes, one array per sync, and not the
-     * entries: a second of entries as objects (about 30 each) was copied by every young collection until the
-     * writer took it, which cost more than decoding the bytes again. Bounded: past {@value #TAIL_BYTES} bytes the
-     * oldest syncs are dropped and read from the file. Guarded by {@link #lock}.
+     * Bytes {@link #read} takes from a segment file per system call. The writer reads what the journal thread
+     * wrote a moment before, from the page cache; an in-memory copy of those bytes kept for it instead lived
+     * about a second, long enough for every young collection in between to copy it.
      */
-    private final ArrayDeque<Written> tail = new ArrayDeque<>();
-
-    private long tailBytes;
-
-    static final int TAIL_BYTES = 8 << 20;
+    static final int READ_CHUNK = 256 << 10;
 
     /**
      * The journal thread: writes everything queued in one write and one fsync, then releases its callers. Under
@@ -249,7 +230,10 @@ public final class AuditJournal implements AutoCloseable {
             }
         }
         long offset = written - currentBase;
-        ByteBuffer b = ByteBuffer.allocate(size);
+        if (writeBuffer.capacity() < size) {
+            writeBuffer = ByteBuffer.allocateDirect(Integer.highestOneBit(size) << 1);
+        }
+        ByteBuffer b = writeBuffer.clear();
         for (Pending p : batch) {
             b.put(p.frame());
         }
@@ -273,11 +257,6 @@ public final class AuditJournal implements AutoCloseable {
         }
         lock.lock();
         try {
-            tail.addLast(new Written(written, b.array()));
-            tailBytes += size;
-            while (tailBytes > tailLimit) {
-                tailBytes -= tail.removeFirst().frames().length;
-            }
             written += size;
             durable = written;
         } finally {
@@ -312,20 +291,10 @@ public final class AuditJournal implements AutoCloseable {
 
     /** Durable entries from {@code position} on, at most {@code max}. */
     public Read read(long position, int max) {
-        lock.lock();
-        try {
-            while (!tail.isEmpty() && tail.peekFirst().end() <= position) {
-                tailBytes -= tail.removeFirst().frames().length;
-            }
-            if (!tail.isEmpty() && tail.peekFirst().start() <= position) {
-                return readTail(position, max);
-            }
-        } finally {
-            lock.unlock();
-        }
         long end = durableEnd();
         List<AuditEntry> entries = new ArrayList<>();
         long at = position;
+        ByteBuffer chunk = ByteBuffer.allocate(READ_CHUNK);
         try {
             while (at < end && entries.size() < max) {
                 Map.Entry<Long, Path> segment;
@@ -340,27 +309,21 @@ public final class AuditJournal implements AutoCloseable {
                 } finally {
                     lock.unlock();
                 }
+                long base = segment.getKey();
                 long segmentEnd = next == null ? end : Math.min(end, next);
                 try (var ch = FileChannel.open(segment.getValue(), StandardOpenOption.READ)) {
-                    long offset = at - segment.getKey();
-                    long limit = segmentEnd - segment.getKey();
-                    ByteBuffer header = ByteBuffer.allocate(8);
+                    long offset = at - base;
+                    long limit = segmentEnd - base;
                     while (offset < limit && entries.size() < max) {
-                        header.clear();
-                        readFully(ch, header, offset);
-                        header.flip();
-                        int length = header.getInt();
-                        int crc = header.getInt();
-                        ByteBuffer payload = ByteBuffer.allocate(length);
-                        readFully(ch, payload, offset + 8);
-                        if (crc(payload.array()) != crc) {
-                            throw new IllegalStateException(
-                                    "audit journal entry at " + (segment.getKey() + offset) + " is corrupt");
+                        chunk.clear().limit((int) Math.min(chunk.capacity(), limit - offset));
+                        readFully(ch, chunk, offset);
+                        int used = decodeFrames(chunk, entries, max, base + offset);
+                        if (used == 0) {
+                            chunk = ByteBuffer.allocate(8 + frameLength(chunk, limit - offset, base + offset));
                         }
-                        entries.add(decode(payload.array()));
-                        offset += 8 + length;
+                        offset += used;
                     }
-                    at = segment.getKey() + offset;
+                    at = base + offset;
                 }
                 if (at >= segmentEnd && next == null) {
                     break;
@@ -372,31 +335,40 @@ public final class AuditJournal implements AutoCloseable {
         return new Read(entries, at);
     }
 
-    /** Decodes entries from the in-memory tail, which starts at or before {@code position} (a frame boundary). */
-    private Read readTail(long position, int max) {
-        List<AuditEntry> entries = new ArrayList<>();
-        long at = position;
-        try {
-            for (Written w : tail) {
-                if (w.end() <= at) {
-                    continue;
-                }
-                ByteBuffer frames = ByteBuffer.wrap(w.frames());
-                int offset = (int) (at - w.start());
-                while (offset < frames.limit() && entries.size() < max) {
-                    int length = frames.getInt(offset);
-                    entries.add(decode(w.frames(), offset + 8, length));
-                    offset += 8 + length;
-                }
-                at = w.start() + offset;
-                if (entries.size() == max) {
-                    break;
-                }
+    /** Decodes the whole frames at the start of {@code chunk} (up to {@code max} entries); returns their bytes. */
+    private static int decodeFrames(ByteBuffer chunk, List<AuditEntry> entries, int max, long position)
+            throws IOException {
+        int p = 0;
+        int n = chunk.limit();
+        while (entries.size() < max && p + 8 <= n) {
+            int length = chunk.getInt(p);
+            int crc = chunk.getInt(p + 4);
+            if (length <= 0) {
+                throw corrupt(position + p);
             }
-        } catch (IOException e) {
-            throw new IllegalStateException("audit journal tail does not decode", e);
+            if (length > n - p - 8) {
+                break; // continues past this chunk: read again from p
+            }
+            if (crc(chunk.array(), p + 8, length) != crc) {
+                throw corrupt(position + p);
+            }
+            entries.add(decode(chunk.array(), p + 8, length));
+            p += 8 + length;
         }
-        return new Read(entries, at);
+        return p;
+    }
+
+    /** The payload length of the frame starting {@code chunk}, which did not fit it; checked against the file. */
+    private static int frameLength(ByteBuffer chunk, long left, long position) {
+        int length = chunk.limit() >= 8 ? chunk.getInt(0) : -1;
+        if (length <= 0 || 8L + length > left) {
+            throw corrupt(position);
+        }
+        return length;
+    }
+
+    private static IllegalStateException corrupt(long position) {
+        return new IllegalStateException("audit journal entry at " + position + " is corrupt");
     }
 
     /** Deletes segments that end at or before {@code position} (the database holds their entries). */
@@ -504,8 +476,12 @@ public final class AuditJournal implements AutoCloseable {
     }
 
     private static int crc(byte[] payload) {
+        return crc(payload, 0, payload.length);
+    }
+
+    private static int crc(byte[] bytes, int offset, int length) {
         var crc = new CRC32C();
-        crc.update(payload);
+        crc.update(bytes, offset, length);
         return (int) crc.getValue();
     }
 

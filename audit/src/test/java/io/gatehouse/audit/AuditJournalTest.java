@@ -1,6 +1,7 @@
 package io.gatehouse.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.gatehouse.core.audit.AuditEntry;
 import java.nio.file.Files;
@@ -46,8 +47,7 @@ class AuditJournalTest {
      */
     @Test
     void concurrentAppendsShareSyncsAndALoneAppendIsNotHeld() throws Exception {
-        try (var journal =
-                AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, AuditJournal.TAIL_BYTES, Duration.ofMillis(50))) {
+        try (var journal = AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, Duration.ofMillis(50))) {
             long start = System.nanoTime();
             for (int n = 0; n < 10; n++) {
                 journal.append(entry(n));
@@ -76,14 +76,13 @@ class AuditJournalTest {
     }
 
     /**
-     * The in-memory tail keeps one array per shared sync; pages that start and end inside such a group read the
-     * same entries, in the same order, as the file does after reopening.
+     * Entries appended in shared syncs, read in small pages that start and end inside a sync's group: the
+     * same entries, in the same order, as one read of the whole journal after reopening.
      */
     @Test
-    void pagesInsideSharedSyncsReadFromMemoryAsFromTheFile() throws Exception {
-        List<AuditEntry> fromMemory = new ArrayList<>();
-        try (var journal =
-                AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, AuditJournal.TAIL_BYTES, Duration.ofMillis(20))) {
+    void pagesInsideSharedSyncsReadAsTheWholeJournal() throws Exception {
+        List<AuditEntry> paged = new ArrayList<>();
+        try (var journal = AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, Duration.ofMillis(20))) {
             try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<?>> done = new ArrayList<>();
                 for (int n = 0; n < 500; n++) {
@@ -99,14 +98,14 @@ class AuditJournalTest {
             while (at < journal.durableEnd()) {
                 var page = journal.read(at, 7);
                 assertThat(page.entries()).hasSizeBetween(1, 7);
-                fromMemory.addAll(page.entries());
+                paged.addAll(page.entries());
                 at = page.end();
             }
             assertThat(at).isEqualTo(journal.durableEnd());
         }
         try (var reopened = AuditJournal.open(dir)) {
             var fromFile = reopened.read(0, 1000);
-            assertThat(fromFile.entries()).hasSize(500).isEqualTo(fromMemory);
+            assertThat(fromFile.entries()).hasSize(500).isEqualTo(paged);
         }
     }
 
@@ -116,7 +115,7 @@ class AuditJournalTest {
      */
     @Test
     void closingUnderLoadLosesNothingAcknowledged() throws Exception {
-        var journal = AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, 100, Duration.ofMillis(20));
+        var journal = AuditJournal.open(dir, AuditJournal.SEGMENT_BYTES, Duration.ofMillis(20));
         var acknowledged = new java.util.concurrent.atomic.AtomicInteger();
         var refusals = java.util.concurrent.ConcurrentHashMap.<String>newKeySet();
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -142,31 +141,74 @@ class AuditJournalTest {
         }
     }
 
-    /** Entries past what the in-memory tail keeps come from the files, the rest from memory, all in order. */
+    /**
+     * {@link AuditJournal#read} takes {@value AuditJournal#READ_CHUNK} bytes per system call: frames that cross
+     * a chunk's end, and one frame larger than a chunk, come back whole, in order, however the reads are paged.
+     */
     @Test
-    void readsFromMemoryAndFileAgree() throws Exception {
+    void framesAcrossReadChunksAndLargerThanOneReadWhole() throws Exception {
         List<AuditEntry> all = new ArrayList<>();
-        int lastThree = 0; // bytes: a lone caller's entry is synced alone, so the tail keeps exactly these three
-        for (int n = 17; n < 20; n++) {
-            lastThree += AuditJournal.frame(entry(n)).length;
-        }
-        try (var journal = AuditJournal.open(dir, 1024, lastThree)) {
-            List<Long> ends = new ArrayList<>();
-            for (int n = 0; n < 20; n++) {
-                all.add(entry(n));
-                journal.append(entry(n));
-                ends.add(journal.durableEnd());
+        try (var journal = AuditJournal.open(dir)) {
+            for (int n = 0; n < 300; n++) {
+                String value = n == 150 ? "x".repeat(AuditJournal.READ_CHUNK + 1000) : "v".repeat(1000 + n);
+                all.add(withDetail(entry(n), value));
+                journal.append(all.getLast());
             }
-            var fromFile = journal.read(0, 1000);
-            assertThat(fromFile.entries()).isEqualTo(all);
-            assertThat(fromFile.end()).isEqualTo(journal.durableEnd());
-            var fromMemory = journal.read(ends.get(16), 1000);
-            assertThat(fromMemory.entries()).isEqualTo(all.subList(17, 20));
-            assertThat(fromMemory.end()).isEqualTo(journal.durableEnd());
-            assertThat(journal.read(ends.get(15), 2).entries())
-                    .as("one before the tail: from the file")
-                    .isEqualTo(all.subList(16, 18));
+            assertThat(journal.durableEnd()).isGreaterThan(2L * AuditJournal.READ_CHUNK);
+            assertThat(journal.read(0, 1000).entries()).isEqualTo(all);
+            List<AuditEntry> paged = new ArrayList<>();
+            long at = 0;
+            while (at < journal.durableEnd()) {
+                var page = journal.read(at, 7);
+                paged.addAll(page.entries());
+                at = page.end();
+            }
+            assertThat(paged).isEqualTo(all);
+            assertThat(journal.read(0, 150).end())
+                    .as("a page ends after its last entry, before the large one")
+                    .isEqualTo(frames(all.subList(0, 150)));
         }
+    }
+
+    /** A frame whose bytes changed after it was written is reported with its position, not decoded. */
+    @Test
+    void aCorruptFrameIsReportedWithItsPosition() throws Exception {
+        try (var journal = AuditJournal.open(dir)) {
+            for (int n = 0; n < 3; n++) {
+                journal.append(entry(n));
+            }
+            long second = frames(List.of(entry(0)));
+            try (var ch = java.nio.channels.FileChannel.open(segments().getLast(), StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {'X'}), second + 20);
+            }
+            assertThat(journal.read(0, 1).entries()).containsExactly(entry(0));
+            assertThatThrownBy(() -> journal.read(0, 100))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("audit journal entry at " + second + " is corrupt");
+        }
+    }
+
+    private static AuditEntry withDetail(AuditEntry e, String value) {
+        return new AuditEntry(
+                e.at(),
+                e.kind(),
+                e.principal(),
+                e.principalType(),
+                e.authMethod(),
+                e.sourceAddress(),
+                e.userAgent(),
+                e.action(),
+                e.project(),
+                e.repository(),
+                e.reference(),
+                e.result(),
+                e.reason(),
+                e.requestId(),
+                Map.of("big", value));
+    }
+
+    private static long frames(List<AuditEntry> entries) {
+        return entries.stream().mapToLong(e -> AuditJournal.frame(e).length).sum();
     }
 
     @Test
