@@ -23,6 +23,10 @@ class AuditJournalTest {
     Path dir;
 
     static AuditEntry entry(int n) {
+        return entry(n, n % 2 == 0 ? Map.of() : Map.of("n", Integer.toString(n), "a", "b"));
+    }
+
+    static AuditEntry entry(int n, Map<String, String> details) {
         return new AuditEntry(
                 Instant.parse("2026-01-01T00:00:00.123456Z").plusSeconds(n),
                 "access",
@@ -38,7 +42,7 @@ class AuditJournalTest {
                 AuditEntry.ALLOWED,
                 null,
                 "req-" + n,
-                n % 2 == 0 ? Map.of() : Map.of("n", Integer.toString(n), "a", "b"));
+                details);
     }
 
     /**
@@ -151,7 +155,7 @@ class AuditJournalTest {
         try (var journal = AuditJournal.open(dir)) {
             for (int n = 0; n < 300; n++) {
                 String value = n == 150 ? "x".repeat(AuditJournal.READ_CHUNK + 1000) : "v".repeat(1000 + n);
-                all.add(withDetail(entry(n), value));
+                all.add(entry(n, Map.of("big", value)));
                 journal.append(all.getLast());
             }
             assertThat(journal.durableEnd()).isGreaterThan(2L * AuditJournal.READ_CHUNK);
@@ -186,25 +190,6 @@ class AuditJournalTest {
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("audit journal entry at " + second + " is corrupt");
         }
-    }
-
-    private static AuditEntry withDetail(AuditEntry e, String value) {
-        return new AuditEntry(
-                e.at(),
-                e.kind(),
-                e.principal(),
-                e.principalType(),
-                e.authMethod(),
-                e.sourceAddress(),
-                e.userAgent(),
-                e.action(),
-                e.project(),
-                e.repository(),
-                e.reference(),
-                e.result(),
-                e.reason(),
-                e.requestId(),
-                Map.of("big", value));
     }
 
     private static long frames(List<AuditEntry> entries) {
