@@ -1123,7 +1123,7 @@ def parse_args(argv):
                         "using up to half a core, so a shorter warm-up measures the compiler, not the server")
     p.add_argument("--rewarm", type=int, metavar="SECONDS",
                    help="seconds of untimed wrk load on a server right before each of its measured request rounds "
-                        "(default 5; 0 with --quick). While a JVM idles through the other server's runs, its "
+                        "(default 5; 0 with --quick or --no-warmup). While a JVM idles through the other server's runs, its "
                         "collector unloads compiled code it has not used, and the first seconds back under load "
                         "are spent recompiling it (measured: up to 200 C2 compilations, 10-20 µs of JIT CPU per "
                         "request in the first round); the idle time differs between the two servers, so it "
