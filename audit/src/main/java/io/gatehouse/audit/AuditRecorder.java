@@ -6,8 +6,10 @@ import io.gatehouse.core.access.Principal;
 import io.gatehouse.core.access.Resource;
 import io.gatehouse.core.audit.AuditEntry;
 import io.gatehouse.core.audit.AuditStore;
+import io.gatehouse.core.error.Invalid;
 import io.gatehouse.core.event.Event;
 import io.gatehouse.core.event.EventSink;
+import io.gatehouse.core.model.RepositoryName;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -140,6 +142,17 @@ public final class AuditRecorder implements EventSink {
         Map<String, String> details = new LinkedHashMap<>(c.details());
         details.put("target", c.target());
         String project = c.target().startsWith("project:") ? c.target().substring("project:".length()) : null;
+        String repository = null;
+        if (c.target().startsWith("repository:")) {
+            // so that a query by repository finds changes made to it (labels, bindings, attached SBOMs)
+            try {
+                RepositoryName name = RepositoryName.parse(c.target().substring("repository:".length()));
+                project = name.project();
+                repository = name.value();
+            } catch (Invalid e) {
+                // not a repository name: the target detail still says what changed
+            }
+        }
         return new AuditEntry(
                 c.at(),
                 "admin",
@@ -150,7 +163,7 @@ public final class AuditRecorder implements EventSink {
                 null,
                 c.change(),
                 project,
-                null,
+                repository,
                 null,
                 AuditEntry.ALLOWED,
                 null,

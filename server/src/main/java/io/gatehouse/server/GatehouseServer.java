@@ -320,7 +320,7 @@ public final class GatehouseServer implements AutoCloseable {
                     clock,
                     config.limits().maxManifestBytes());
             this.sbomPublisher = new SbomPublisher(uploads, manifests, clock);
-            events.subscribe(new SbomAttachment(scans.reports(), sbomPublisher));
+            events.subscribe(new SbomAttachment(scans.reports(), sbomPublisher, events, clock));
             Timer uploadDuration = Timer.builder("gatehouse.upload.duration")
                     .description("blob uploads from first request to commit")
                     .register(registry);

@@ -95,6 +95,40 @@ class SbomPublisherTest {
         if (server != null) server.close();
     }
 
+    /**
+     * The push scan's attachment changed the repository without anyone's request: the audit log has it, by the
+     * registry itself, findable by repository, naming the image and the SBOM manifest it attached.
+     */
+    @Test
+    void theAttachmentIsInTheAuditLog() throws InterruptedException {
+        String image = report.artifact().toString();
+        JsonNode attached = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (attached == null) {
+            JsonNode records = RegistryHttp.json(
+                            http.get("/api/v1/audit/records?action=sbom.attach&repository=demo/app&limit=100"))
+                    .path("records");
+            for (JsonNode r : records) {
+                if (image.equals(r.at("/details/subject").asText())) {
+                    attached = r;
+                }
+            }
+            assertThat(System.nanoTime())
+                    .as("no sbom.attach record within 10 s")
+                    .isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(attached.path("kind").asText()).isEqualTo("admin");
+        assertThat(attached.path("principal").asText()).isEqualTo("gatehouse");
+        assertThat(attached.path("project").asText()).isEqualTo("demo");
+        assertThat(attached.path("repository").asText()).isEqualTo("demo/app");
+        assertThat(attached.at("/details/trigger").asText()).isEqualTo("push");
+        assertThat(attached.at("/details/manifest").asText())
+                .as("the SBOM manifest the referrers list showed")
+                .startsWith("sha256:")
+                .isNotEqualTo(image);
+    }
+
     @Test
     void theSbomIsListedAsAReferrerOnceAndItsBlobIsCycloneDxWithThePackages() {
         SbomPublisher publisher = server.server().sbomPublisher();
