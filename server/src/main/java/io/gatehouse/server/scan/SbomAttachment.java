@@ -70,7 +70,17 @@ public final class SbomAttachment implements EventSink {
                     "replaced",
                     published.replaced().stream().map(Object::toString).collect(Collectors.joining(",")));
         }
-        events.emit(new Event.AdminChanged(
-                clock.instant(), ACTOR, null, null, "sbom.attach", "repository:" + done.repository(), details));
+        try {
+            events.emit(new Event.AdminChanged(
+                    clock.instant(), ACTOR, null, null, "sbom.attach", "repository:" + done.repository(), details));
+        } catch (RuntimeException e) {
+            // the SBOM stays attached (a referrers listing shows it); only its record is missing
+            log.error(
+                    "SBOM {} attached to {}@{} but not recorded in the audit log",
+                    published.manifest(),
+                    done.repository(),
+                    done.digest(),
+                    e);
+        }
     }
 }
