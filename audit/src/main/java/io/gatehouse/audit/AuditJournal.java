@@ -294,7 +294,8 @@ public final class AuditJournal implements AutoCloseable {
         long end = durableEnd();
         List<AuditEntry> entries = new ArrayList<>();
         long at = position;
-        ByteBuffer chunk = ByteBuffer.allocate(READ_CHUNK);
+        // no more than is there: a drain under light load reads a few entries, not a whole chunk
+        ByteBuffer chunk = ByteBuffer.allocate((int) Math.clamp(end - position, 8, READ_CHUNK));
         try {
             while (at < end && entries.size() < max) {
                 Map.Entry<Long, Path> segment;
