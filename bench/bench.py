@@ -70,6 +70,9 @@ MEMORY_FS = ("tmpfs", "ramfs")
 
 # (metric key, label) of the rows "server CPU-seconds per GB", in table order
 CPU_ROWS = [("push", "blob push"), ("pull", "blob pull"), ("chunked", "chunked upload")]
+# Server CPU per request of the request-rate metrics: unlike req/s it does not depend on whether the server kept
+# both cores busy, so it separates what a feature costs in CPU from time spent waiting (e.g. for a sync).
+REQUEST_CPU_ROWS = [("manifest", "manifest GET"), ("tags", "tag list")]
 
 
 class BenchError(Exception):
@@ -656,7 +659,8 @@ def measure_wrk(server, repo, path, opts, duration):
                          % (non2xx, total))
     return dict(value=rps, unit="req/s", requests=total, wall=wall, p50_ms=lat.get("50%"),
                 p99_ms=lat.get("99%"), socket_errors=se.group(1) if se else None,
-                server_cpu_pct=100 * (s1 - s0) / wall, client_cpu_pct=100 * (c1 - c0) / wall)
+                server_cpu_pct=100 * (s1 - s0) / wall, client_cpu_pct=100 * (c1 - c0) / wall,
+                server_cpu_us_per_request=1e6 * (s1 - s0) / total if total else None)
 
 
 # --------------------------------------------------------------------------
@@ -993,17 +997,18 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
             ok_all = False
         out.append("| %s | %s | %s | %s | %s | %s |" % (
             label, fmt(va), fmt(vb), "%.2f×" % ratio if ratio else "—", tgt, verdict))
-    for key, what in CPU_ROWS:
+    rows = [(k, w, "server_cpu_s_per_gb", "server CPU-s per GB", fmt_cpu) for k, w in CPU_ROWS]
+    rows += [(k, w, "server_cpu_us_per_request", "server CPU-µs per request", fmt) for k, w in REQUEST_CPU_ROWS]
+    for key, what, field, unit, show in rows:
         if key not in opts.only:
             continue
-        ca = med(results[A.label][key], "server_cpu_s_per_gb")
-        cb = med(results[B.label][key], "server_cpu_s_per_gb")
-        ratio = (paired_ratio(results[A.label][key], results[B.label][key], "server_cpu_s_per_gb", invert=True)
-                 if ca and cb else None)
+        ca = med(results[A.label][key], field)
+        cb = med(results[B.label][key], field)
+        ratio = paired_ratio(results[A.label][key], results[B.label][key], field, invert=True) if ca and cb else None
         if ratio is None:
             ok_all = False
-        out.append("| %s: server CPU-s per GB (lower is better) | %s | %s | %s | > 1× = A uses less CPU | %s |" % (
-            what, fmt_cpu(ca), fmt_cpu(cb), "%.2f× (B/A)" % ratio if ratio else "—", "" if ratio else "ERR"))
+        out.append("| %s: %s (lower is better) | %s | %s | %s | > 1× = A uses less CPU | %s |" % (
+            what, unit, show(ca), show(cb), "%.2f× (B/A)" % ratio if ratio else "—", "" if ratio else "ERR"))
     ra, rb = rss[A.label], rss[B.label]
     mib_a, mib_b = ra[0] / 1024, rb[0] / 1024
     verdict = ("ok" if mib_a <= 512 else "MISS") if not validation else ""
@@ -1016,6 +1021,11 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
                    "median over rounds. Lower is better. Its ratio is inverted (B / A = distribution / "
                    "Gatehouse), so > 1× favours Gatehouse, as in the throughput rows. Kernel work outside "
                    "the server's own context (writeback threads, the disk itself) is not counted.")
+        out.append("")
+    if any(k in opts.only for k, _ in REQUEST_CPU_ROWS):
+        out.append("CPU-µs per request: the same CPU time during a wrk run divided by the requests wrk completed; "
+                   "median over rounds, ratio inverted as above. It shows what A's work costs in CPU apart "
+                   "from req/s, which also drops when requests wait (e.g. for a sync) and a core idles.")
         out.append("")
     out.append("Durability mode (data on %s, `%s`):" % (fs["fstype"], data_root))
     out.append("")
@@ -1049,7 +1059,8 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
                     continue
                 extra = ""
                 if r["unit"] == "req/s":
-                    extra = "p50 %.2f ms, p99 %.2f ms, %s req" % (r["p50_ms"] or 0, r["p99_ms"] or 0, r["requests"])
+                    extra = "p50 %.2f ms, p99 %.2f ms, %s req, server %s CPU-µs/req" % (
+                        r["p50_ms"] or 0, r["p99_ms"] or 0, r["requests"], fmt(r.get("server_cpu_us_per_request")))
                 else:
                     extra = "%.0f MB in %.2f s, server %s CPU-s/GB" % (
                         r["bytes"] / 1e6, r["wall"], fmt_cpu(r.get("server_cpu_s_per_gb")))
@@ -1260,9 +1271,12 @@ def main(argv):
                     try:
                         res = run_metric(s, key, opts, states[s.label], opts.duration)
                         per_gb = res.get("server_cpu_s_per_gb")
+                        per_req = res.get("server_cpu_us_per_request")
                         log("%-8s round %d %s (%s): %s %s  [server CPU %.0f%%%s, client CPU %.0f%%]" % (
                             key, r + 1, s.label, s.kind, fmt(res["value"]), res["unit"], res["server_cpu_pct"],
-                            ", %.2f CPU-s/GB" % per_gb if per_gb is not None else "", res["client_cpu_pct"]))
+                            ", %.2f CPU-s/GB" % per_gb if per_gb is not None
+                            else ", %.0f CPU-µs/req" % per_req if per_req is not None else "",
+                            res["client_cpu_pct"]))
                     except Exception as e:
                         res = {"error": str(e)}
                         failed = True
