@@ -1024,7 +1024,7 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         out.append("")
     if any(k in opts.only for k, _ in REQUEST_CPU_ROWS):
         out.append("CPU-µs per request: the same CPU time during a wrk run divided by the requests wrk completed; "
-                   "median over rounds, ratio inverted as above. It shows what A's work costs in CPU apart "
+                   "median over rounds; its ratio is inverted (B / A), so > 1× means A uses less CPU. It shows what A's work costs in CPU apart "
                    "from req/s, which also drops when requests wait (e.g. for a sync) and a core idles.")
         out.append("")
     out.append("Durability mode (data on %s, `%s`):" % (fs["fstype"], data_root))
