@@ -489,18 +489,13 @@ public final class AuditJournal implements AutoCloseable {
         return (int) crc.getValue();
     }
 
-    static byte[] frame(AuditEntry e) {
-        byte[] payload = encode(e);
-        ByteBuffer b = ByteBuffer.allocate(8 + payload.length);
-        b.putInt(payload.length).putInt(crc(payload)).put(payload);
-        return b.array();
-    }
-
     /**
-     * Seconds (long), nanos (int), the 13 text fields and the details, each text as its UTF-8 length (int, -1 for
-     * null) and bytes. Written into one exact-size array: this runs on the request path of every recorded pull.
+     * The entry framed as length, CRC32C and payload, in one exact-size array (this runs on the request path of
+     * every recorded pull, so the payload is written in place, not encoded apart and copied behind the header).
+     * The payload: seconds (long), nanos (int), the 13 text fields and the details, each text as its UTF-8 length
+     * (int, -1 for null) and bytes.
      */
-    static byte[] encode(AuditEntry e) {
+    static byte[] frame(AuditEntry e) {
         String[] texts = texts(e);
         byte[][] utf8 = new byte[texts.length][];
         int size = 12 + 4;
@@ -511,7 +506,7 @@ public final class AuditJournal implements AutoCloseable {
             }
             size += 4;
         }
-        ByteBuffer out = ByteBuffer.allocate(size);
+        ByteBuffer out = ByteBuffer.allocate(8 + size).position(8);
         out.putLong(e.at().getEpochSecond()).putInt(e.at().getNano());
         for (int i = 0; i < texts.length; i++) {
             if (i == TEXT_FIELDS) {
@@ -526,6 +521,7 @@ public final class AuditJournal implements AutoCloseable {
         if (texts.length == TEXT_FIELDS) {
             out.putInt(0);
         }
+        out.putInt(0, size).putInt(4, crc(out.array(), 8, size));
         return out.array();
     }
 
@@ -553,10 +549,6 @@ public final class AuditJournal implements AutoCloseable {
             t[i++] = d.getValue();
         }
         return t;
-    }
-
-    static AuditEntry decode(byte[] payload) throws IOException {
-        return decode(payload, 0, payload.length);
     }
 
     private static AuditEntry decode(byte[] bytes, int offset, int length) throws IOException {
