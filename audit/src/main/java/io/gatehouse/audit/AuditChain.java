@@ -27,19 +27,19 @@ public final class AuditChain {
     public static String hash(String previousHash, AuditEntry e) {
         Canonical out = CANONICAL.get();
         out.size = 0;
-        out.field(instant(e.at()));
-        out.field(e.kind());
-        out.field(e.principal());
-        out.field(e.principalType());
-        out.field(e.authMethod());
-        out.field(e.sourceAddress());
-        out.field(e.userAgent());
-        out.field(e.action());
-        out.field(e.project());
-        out.field(e.repository());
-        out.field(e.reference());
-        out.field(e.result());
-        out.field(e.reason());
+        out.instant(e.at());
+        out.repeated(0, e.kind());
+        out.repeated(1, e.principal());
+        out.repeated(2, e.principalType());
+        out.repeated(3, e.authMethod());
+        out.repeated(4, e.sourceAddress());
+        out.repeated(5, e.userAgent());
+        out.repeated(6, e.action());
+        out.repeated(7, e.project());
+        out.repeated(8, e.repository());
+        out.repeated(9, e.reference());
+        out.repeated(10, e.result());
+        out.repeated(11, e.reason());
         out.field(e.requestId());
         out.field(Integer.toString(e.details().size()));
         for (Map.Entry<String, String> d : e.details().entrySet()) {
@@ -71,32 +71,41 @@ public final class AuditChain {
      * the formatter for the years 1970 to 9999; the writer hashes every record on its hot path.
      */
     static String instant(Instant at) {
+        byte[] b = new byte[INSTANT_MAX];
+        int n = instant(at, b, 0);
+        return n < 0 ? at.toString() : new String(b, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    private static final int INSTANT_MAX = 30;
+
+    /** Writes {@code at} as {@link #instant(Instant)} does at {@code b[from]}; its length, or -1 outside 1970–9999. */
+    private static int instant(Instant at, byte[] b, int from) {
         long seconds = at.getEpochSecond();
         if (seconds < 0 || seconds > LAST_PLAIN_SECOND) {
-            return at.toString();
+            return -1;
         }
         LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
         int nano = at.getNano();
         int digits = nano == 0 ? 0 : nano % 1_000_000 == 0 ? 3 : nano % 1000 == 0 ? 6 : 9;
-        byte[] b = new byte[20 + (digits == 0 ? 0 : digits + 1)];
-        digits(b, 0, t.getYear(), 4);
-        b[4] = '-';
-        digits(b, 5, t.getMonthValue(), 2);
-        b[7] = '-';
-        digits(b, 8, t.getDayOfMonth(), 2);
-        b[10] = 'T';
-        digits(b, 11, t.getHour(), 2);
-        b[13] = ':';
-        digits(b, 14, t.getMinute(), 2);
-        b[16] = ':';
-        digits(b, 17, t.getSecond(), 2);
+        int length = 20 + (digits == 0 ? 0 : digits + 1);
+        digits(b, from, t.getYear(), 4);
+        b[from + 4] = '-';
+        digits(b, from + 5, t.getMonthValue(), 2);
+        b[from + 7] = '-';
+        digits(b, from + 8, t.getDayOfMonth(), 2);
+        b[from + 10] = 'T';
+        digits(b, from + 11, t.getHour(), 2);
+        b[from + 13] = ':';
+        digits(b, from + 14, t.getMinute(), 2);
+        b[from + 16] = ':';
+        digits(b, from + 17, t.getSecond(), 2);
         if (digits > 0) {
-            b[19] = '.';
+            b[from + 19] = '.';
             int fraction = digits == 3 ? nano / 1_000_000 : digits == 6 ? nano / 1000 : nano;
-            digits(b, 20, fraction, digits);
+            digits(b, from + 20, fraction, digits);
         }
-        b[b.length - 1] = 'Z';
-        return new String(b, StandardCharsets.US_ASCII);
+        b[from + length - 1] = 'Z';
+        return length;
     }
 
     private static void digits(byte[] b, int at, int value, int count) {
@@ -106,10 +115,48 @@ public final class AuditChain {
         }
     }
 
-    /** The canonical form of one record, built in a reused buffer and digested in one update. */
+    /**
+     * The canonical form of one record, built in a reused buffer and digested in one update. Fields that repeat
+     * from record to record (the same string instance, as the journal decodes a run of pulls) are copied from
+     * their encoding for the previous record instead of being encoded again.
+     */
     private static final class Canonical {
         byte[] bytes = new byte[1024];
         int size;
+        private final String[] last = new String[12];
+        private final byte[][] encoded = new byte[12][];
+
+        void instant(Instant at) {
+            ensure(INSTANT_MAX + 4);
+            int prefix = size;
+            size += 3; // "NN:", the length has two digits
+            int n = AuditChain.instant(at, bytes, size);
+            if (n < 0) {
+                size = prefix;
+                field(at.toString());
+                return;
+            }
+            digits(bytes, prefix, n, 2);
+            bytes[prefix + 2] = ':';
+            size += n;
+            bytes[size++] = '\n';
+        }
+
+        void repeated(int slot, String value) {
+            if (value != null && value == last[slot]) {
+                byte[] e = encoded[slot];
+                ensure(e.length);
+                System.arraycopy(e, 0, bytes, size, e.length);
+                size += e.length;
+                return;
+            }
+            int start = size;
+            field(value);
+            if (value != null) {
+                last[slot] = value;
+                encoded[slot] = Arrays.copyOfRange(bytes, start, size);
+            }
+        }
 
         void field(String value) {
             if (value == null) {

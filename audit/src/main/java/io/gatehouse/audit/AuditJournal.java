@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -342,6 +343,7 @@ public final class AuditJournal implements AutoCloseable {
     /** Decodes the whole frames at the start of {@code chunk} (up to {@code max} entries); returns their bytes. */
     private static int decodeFrames(ByteBuffer chunk, List<AuditEntry> entries, int max, long position)
             throws IOException {
+        var repeats = new Repeats();
         int p = 0;
         int n = chunk.limit();
         while (entries.size() < max && p + 8 <= n) {
@@ -356,7 +358,7 @@ public final class AuditJournal implements AutoCloseable {
             if (crc(chunk.array(), p + 8, length) != crc) {
                 throw corrupt(position + p);
             }
-            entries.add(decode(chunk.array(), p + 8, length));
+            entries.add(decode(chunk.array(), p + 8, length, repeats));
             p += 8 + length;
         }
         return p;
@@ -551,13 +553,24 @@ public final class AuditJournal implements AutoCloseable {
         return t;
     }
 
-    private static AuditEntry decode(byte[] bytes, int offset, int length) throws IOException {
+    /**
+     * The previous entry's text fields in one chunk and where their bytes lie in it. Consecutive pulls repeat most
+     * fields (principal, address, user agent, repository); an equal field reuses the previous entry's string, so
+     * the writer allocates less for a batch it holds while chaining, and its equality checks end at identity.
+     */
+    private static final class Repeats {
+        final String[] strings = new String[TEXT_FIELDS];
+        final int[] offsets = new int[TEXT_FIELDS];
+        final int[] lengths = new int[TEXT_FIELDS];
+    }
+
+    private static AuditEntry decode(byte[] bytes, int offset, int length, Repeats repeats) throws IOException {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes, offset, length);
             Instant at = Instant.ofEpochSecond(in.getLong(), in.getInt());
             String[] s = new String[TEXT_FIELDS];
             for (int i = 0; i < s.length; i++) {
-                s[i] = string(in);
+                s[i] = field(in, repeats, i);
             }
             int n = in.getInt();
             Map<String, String> details = n == 0 ? Map.of() : new LinkedHashMap<>();
@@ -569,6 +582,27 @@ public final class AuditJournal implements AutoCloseable {
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException | IndexOutOfBoundsException e) {
             throw new IOException("audit journal entry does not decode", e);
         }
+    }
+
+    /** Text field {@code i}: the previous entry's string when the bytes are the same. */
+    private static String field(ByteBuffer in, Repeats repeats, int i) {
+        int n = in.getInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] bytes = in.array();
+        int at = in.position();
+        String previous = repeats.strings[i];
+        String s = previous != null
+                        && repeats.lengths[i] == n
+                        && Arrays.equals(bytes, at, at + n, bytes, repeats.offsets[i], repeats.offsets[i] + n)
+                ? previous
+                : new String(bytes, at, n, StandardCharsets.UTF_8);
+        in.position(at + n);
+        repeats.strings[i] = s;
+        repeats.offsets[i] = at;
+        repeats.lengths[i] = n;
+        return s;
     }
 
     private static String string(ByteBuffer in) {

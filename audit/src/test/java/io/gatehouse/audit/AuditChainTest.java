@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.gatehouse.core.audit.AuditEntry;
 import io.gatehouse.core.audit.AuditRecord;
+import io.gatehouse.core.fixtures.AuditEntries;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -38,22 +39,7 @@ class AuditChainTest {
 
     @Test
     void hashesMatchTheFieldByFieldCanonicalForm() throws Exception {
-        AuditEntry pull = new AuditEntry(
-                Instant.parse("2026-12-05T08:13:27.123456Z"),
-                "access",
-                "robot$bench+reader",
-                "robot",
-                "bearer",
-                "10.1.2.3",
-                "containerd/1.7.2",
-                "pull",
-                "bench",
-                "bench/app",
-                "v1",
-                AuditEntry.ALLOWED,
-                null,
-                "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
-                Map.of());
+        AuditEntry pull = pull(Instant.parse("2026-12-05T08:13:27.123456Z"), "robot$bench+reader", "bench/app", null);
         AuditEntry admin = new AuditEntry(
                 Instant.parse("2026-12-05T08:13:27Z"),
                 "admin",
@@ -73,6 +59,33 @@ class AuditChainTest {
         for (AuditEntry e : new AuditEntry[] {pull, admin}) {
             assertThat(AuditChain.hash(AuditRecord.GENESIS, e)).isEqualTo(fieldByField(AuditRecord.GENESIS, e));
         }
+    }
+
+    /** Fields repeated from the previous record reuse its encoding: changed, equal or null ones must not. */
+    @Test
+    void repeatedFieldsHashAsIfEncodedAgain() throws Exception {
+        Instant at = Instant.parse("2026-12-06T02:13:27.5Z");
+        AuditEntry first = pull(at, "robot$bench+reader", "bench/app", "allowed by role reader");
+        AuditEntry[] sequence = {
+            first,
+            first, // every field the same instance
+            pull(at, first.principal(), "bench/other", first.reason()), // one field changed
+            pull(at, new String(first.principal()), "bench/other", null), // equal, another instance; no reason
+            pull(at, "zoë", "bench/other", "ünïcode reason"), // non-ASCII after ASCII in the same slot
+            pull(at, "zoë", "bench/other", "ünïcode reason"),
+            first
+        };
+        String previous = AuditRecord.GENESIS;
+        for (AuditEntry e : sequence) {
+            String hash = AuditChain.hash(previous, e);
+            assertThat(hash).isEqualTo(fieldByField(previous, e));
+            previous = hash;
+        }
+    }
+
+    private static AuditEntry pull(Instant at, String principal, String repository, String reason) {
+        return AuditEntries.pull(
+                at, principal, repository, reason, java.util.UUID.randomUUID().toString());
     }
 
     /** The canonical form as the class comment defines it, one digest update per part. */

@@ -41,7 +41,7 @@ final class AuditBatchCodec {
             out.hash(r.previousHash());
             out.hash(r.hash());
             AuditEntry e = r.entry();
-            long micros = ChronoUnit.MICROS.between(Instant.EPOCH, e.at());
+            long micros = micros(e.at());
             out.varlong(zigzag(micros - previousMicros));
             previousMicros = micros;
             fields(e, fields);
@@ -163,12 +163,32 @@ final class AuditBatchCodec {
         out[12] = e.requestId();
     }
 
+    /** {@code ChronoUnit.MICROS.between(EPOCH, at)}, without its general path for times after 1970. */
+    private static long micros(Instant at) {
+        long seconds = at.getEpochSecond();
+        return seconds < 0
+                ? ChronoUnit.MICROS.between(Instant.EPOCH, at)
+                : Math.addExact(Math.multiplyExact(seconds, 1_000_000L), at.getNano() / 1000);
+    }
+
     private static long zigzag(long v) {
         return (v << 1) ^ (v >> 63);
     }
 
     private static long unzigzag(long v) {
         return (v >>> 1) ^ -(v & 1);
+    }
+
+    /**
+     * The value of each lower-case hex digit, by character ({@link AuditRecord} admits no other characters in a
+     * hash); a table, not {@link Character#digit}, because the writer converts two hashes per record it chains.
+     */
+    private static final byte[] HEX_DIGIT = new byte[128];
+
+    static {
+        for (int i = 0; i < 16; i++) {
+            HEX_DIGIT["0123456789abcdef".charAt(i)] = (byte) i;
+        }
     }
 
     private static final class Out {
@@ -202,7 +222,7 @@ final class AuditBatchCodec {
         void hash(String hex) {
             ensure(32);
             for (int i = 0; i < 64; i += 2) {
-                buf[size++] = (byte) (Character.digit(hex.charAt(i), 16) << 4 | Character.digit(hex.charAt(i + 1), 16));
+                buf[size++] = (byte) (HEX_DIGIT[hex.charAt(i) & 0x7F] << 4 | HEX_DIGIT[hex.charAt(i + 1) & 0x7F]);
             }
         }
 
