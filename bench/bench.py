@@ -970,7 +970,9 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         out.append("")
     out.append("Values are medians of %d interleaved round(s) (A,B then B,A, …). A ratio is the geometric mean "
                "of the per-round ratios A / B (B / A in the CPU-per-GB rows), which cancels the advantage of "
-               "running first in a round over an even number of rounds. Both servers run side by side on loopback for the whole run. "
+               "running first in a round over an even number of rounds; in parentheses its 95 %% confidence interval over the "
+               "rounds (Student's t over the per-round log ratios): when it spans the target, this run cannot tell "
+               "whether the target is met, and more rounds are needed. Both servers run side by side on loopback for the whole run. "
                "Warm-up: %s. "
                "Data of both servers: %s" % (opts.rounds, warmup_line(opts), data_root_line(fs, data_root)))
     out.append("")
@@ -985,18 +987,21 @@ def render(opts, servers, info, results, rss, validation, data_root, fs):
         va = med(results[A.label][key])
         vb = med(results[B.label][key])
         ratio = paired_ratio(results[A.label][key], results[B.label][key]) if va and vb else None
+        interval = paired_ratio_interval(results[A.label][key], results[B.label][key]) if ratio else None
         if opts.audit or opts.gate:
             target = 0.95 if key in ("manifest", "pull", "tags") else None
         tgt = ("≥ %.2f×" if opts.audit or opts.gate else "≥ %.1f×") % target if target else "—"
         verdict = ""
         if target and ratio is not None and not validation:
             verdict = "ok" if ratio >= target else "MISS"
+        if verdict and interval and interval[0] < target <= interval[1]:
+            verdict += " (interval spans the target)"
         if ratio is None:
             verdict = "ERR"
-        if verdict in ("MISS", "ERR"):
+        if verdict.startswith(("MISS", "ERR")):
             ok_all = False
-        out.append("| %s | %s | %s | %s | %s | %s |" % (
-            label, fmt(va), fmt(vb), "%.2f×" % ratio if ratio else "—", tgt, verdict))
+        shown = "—" if not ratio else "%.2f×" % ratio + (" (%.2f–%.2f)" % interval if interval else "")
+        out.append("| %s | %s | %s | %s | %s | %s |" % (label, fmt(va), fmt(vb), shown, tgt, verdict))
     rows = [(k, w, "server_cpu_s_per_gb", "server CPU-s per GB", fmt_cpu) for k, w in CPU_ROWS]
     rows += [(k, w, "server_cpu_us_per_request", "server CPU-µs per request", fmt) for k, w in REQUEST_CPU_ROWS]
     for key, what, field, unit, show in rows:
@@ -1100,6 +1105,32 @@ def paired_ratio(rows_a, rows_b, field="value", invert=False):
             return None
         logs.append(math.log(vb / va if invert else va / vb))
     return math.exp(sum(logs) / len(logs))
+
+
+# Two-sided 95 % quantiles of Student's t by degrees of freedom (rounds - 1); 1.96 beyond the table.
+T975 = {1: 12.71, 2: 4.30, 3: 3.18, 4: 2.78, 5: 2.57, 6: 2.45, 7: 2.36, 8: 2.31, 9: 2.26, 10: 2.23,
+        12: 2.18, 15: 2.13, 20: 2.09, 30: 2.04}
+
+
+def paired_ratio_interval(rows_a, rows_b, field="value", invert=False):
+    """95 % confidence interval of paired_ratio over the rounds (t over the per-round log ratios), or None.
+
+    On a noisy machine the per-round ratios scatter by ±10 % and more; the interval says whether a run of
+    this many rounds can tell a ratio from its target at all.
+    """
+    if len(rows_a) != len(rows_b) or len(rows_a) < 2:
+        return None
+    logs = []
+    for ra, rb in zip(rows_a, rows_b):
+        va, vb = ra.get(field), rb.get(field)
+        if "error" in ra or "error" in rb or not va or not vb:
+            return None
+        logs.append(math.log(vb / va if invert else va / vb))
+    df = len(logs) - 1
+    t = T975.get(df) or next((T975[k] for k in sorted(T975) if k >= df), 1.96)
+    half = t * statistics.stdev(logs) / math.sqrt(len(logs))
+    mean = sum(logs) / len(logs)
+    return math.exp(mean - half), math.exp(mean + half)
 
 
 def med(rows, field="value"):
