@@ -144,6 +144,12 @@ public interface ScanStore {
      */
     List<Job> claim(String owner, int max, Optional<Trigger> trigger, Duration lease, Instant now);
 
+    /**
+     * Extends to {@code now + lease} the leases of the jobs their claimer still holds, so a scan that runs longer
+     * than one lease keeps its job; false if any of them was finished or taken over meanwhile.
+     */
+    boolean renew(Collection<Job> jobs, Duration lease, Instant now);
+
     /** Removes finished jobs still held by their claimer (a job re-claimed after its lease ran out stays). */
     void finish(Collection<Job> jobs);
 

@@ -44,6 +44,9 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -93,6 +96,8 @@ public final class ScanPipeline implements AutoCloseable {
     private final Semaphore wake = new Semaphore(0);
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
+    private final ScheduledExecutorService leases = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("gatehouse-scan-lease").daemon().factory());
 
     public ScanPipeline(
             MetadataStore metadata,
@@ -159,15 +164,16 @@ public final class ScanPipeline implements AutoCloseable {
     public void close() {
         running = false;
         wake.release(workers.size());
-        for (Thread t : workers) {
-            try {
+        try {
+            for (Thread t : workers) {
                 t.join(settings.lease().toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
+            workers.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            leases.shutdownNow(); // after the workers: one still scanning keeps its lease until it stops
         }
-        workers.clear();
     }
 
     /** Subscribe to the event bus: every pushed manifest is queued for a scan (the push does not wait for it). */
@@ -241,21 +247,48 @@ public final class ScanPipeline implements AutoCloseable {
             return 0;
         }
         Job first = claimed.getFirst();
-        if (first.trigger() == Trigger.REMATCH) {
-            List<Job> batch = new ArrayList<>(claimed);
-            if (settings.rematchBatch() > 1) {
-                batch.addAll(store.claim(
-                        owner,
-                        settings.rematchBatch() - 1,
-                        Optional.of(Trigger.REMATCH),
-                        settings.lease(),
-                        clock.instant()));
-            }
-            rematch(batch);
-            return batch.size();
+        List<Job> held = new ArrayList<>(claimed);
+        if (first.trigger() == Trigger.REMATCH && settings.rematchBatch() > 1) {
+            held.addAll(store.claim(
+                    owner,
+                    settings.rematchBatch() - 1,
+                    Optional.of(Trigger.REMATCH),
+                    settings.lease(),
+                    clock.instant()));
         }
-        scan(first);
-        return 1;
+        ScheduledFuture<?> renewal = keepLeased(held);
+        try {
+            if (first.trigger() == Trigger.REMATCH) {
+                rematch(held);
+                return held.size();
+            }
+            scan(first);
+            return 1;
+        } finally {
+            renewal.cancel(false);
+        }
+    }
+
+    /**
+     * Renews the jobs' leases every third of a lease while they run: a big image can take longer to scan than
+     * one lease, and without renewal another worker would take its job again, scan it twice, and after
+     * {@code maxAttempts} such takeovers record it as FAILED.
+     */
+    private ScheduledFuture<?> keepLeased(List<Job> jobs) {
+        long period = Math.max(10, settings.lease().toMillis() / 3);
+        return leases.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        if (!store.renew(jobs, settings.lease(), clock.instant())) {
+                            log.debug("scan job lease not renewed: finished or taken over");
+                        }
+                    } catch (RuntimeException e) {
+                        log.warn("cannot renew scan job leases; retrying", e); // a thrown task would not run again
+                    }
+                },
+                period,
+                period,
+                TimeUnit.MILLISECONDS);
     }
 
     private void scan(Job job) {

@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param workers threads taking jobs from the queue on this node (0: none, jobs wait for another node or a
  *     test calling {@link ScanPipeline#runPending()})
  * @param pollInterval how often an idle worker looks at the queue (work queued on this node wakes it at once)
- * @param lease how long a claimed job is a worker's before another may take it (a worker that died)
+ * @param lease how long a claimed job stays a worker's without renewal (the pipeline renews it every third of a
+ *     lease while the job runs), so how long a dead worker's job waits before another takes it
  * @param rematchBatch re-match jobs a worker claims, matches and saves together
  * @param maxAttempts claims of one job before it is recorded as FAILED (a layer that kills the worker each time)
  */

@@ -18,17 +18,25 @@ import io.gatehouse.scan.layer.ImageExtractor;
 import io.gatehouse.scan.match.OsvMatcher;
 import io.gatehouse.scan.pipeline.TestImages.Stored;
 import io.gatehouse.scan.report.ScanReport;
+import io.gatehouse.scan.sbom.ExtractionLimits;
+import io.gatehouse.scan.sbom.SbomExtraction;
 import io.gatehouse.storage.blob.FileSystemBlobStore;
 import io.gatehouse.storage.jdbc.DatabaseSettings;
 import io.gatehouse.storage.jdbc.JdbcMetadataStore;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -263,6 +271,56 @@ class ScanPipelineTest {
         metadata.manifests().delete(REPO, image.digest());
         assertThat(pipeline.runPending()).isEqualTo(1);
         assertThat(pipeline.reports().report(image.digest())).isEmpty();
+        assertThat(pipeline.reports().queued(image.digest())).isFalse();
+    }
+
+    /**
+     * A scan that runs three leases long keeps its job: another worker finds nothing to claim meanwhile, and the
+     * job is scanned once, on its first attempt.
+     */
+    @Test
+    void aScanLongerThanItsLeaseKeepsItsJob() throws Exception {
+        pipeline.close();
+        var entered = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        SbomExtraction slow = (layers, limits) -> {
+            entered.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw new IOException(e);
+            }
+            return ImageExtractor.withDefaultExtractors().extract(layers, limits);
+        };
+        Duration lease = Duration.ofMillis(300);
+        var settings = new ScanSettings(0, Duration.ofSeconds(1), lease, 200, 3, ExtractionLimits.DEFAULTS);
+        pipeline = new ScanPipeline(
+                metadata,
+                blobs,
+                advisories,
+                slow,
+                "slow",
+                events::add,
+                Clock.systemUTC(),
+                settings,
+                ScanPipeline.Observer.NONE);
+        Stored image = images.image(REPO, "v1", List.of(log4jLayer()));
+        push(image);
+
+        var ran = new AtomicInteger();
+        Thread worker = Thread.ofPlatform().start(() -> ran.set(pipeline.runPending()));
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(3 * lease.toMillis());
+        assertThat(metadata.scans().claim("other-node", 10, Optional.empty(), lease, Instant.now()))
+                .as("the running scan's lease was renewed")
+                .isEmpty();
+        release.countDown();
+        worker.join(30_000);
+
+        assertThat(ran.get()).isEqualTo(1);
+        ScanReport report = pipeline.reports().report(image.digest()).orElseThrow();
+        assertThat(report.status()).isEqualTo(ScanStatus.COMPLETE);
+        assertThat(findings(report)).containsExactly("GHSA-jfh8-c2jp-5v3q org.apache.logging.log4j:log4j-core 2.14.1");
         assertThat(pipeline.reports().queued(image.digest())).isFalse();
     }
 

@@ -300,7 +300,8 @@ public record GatehouseConfig(
      *
      * @param workers scan threads on this node (0: this node scans nothing, another does)
      * @param pollInterval how often an idle worker looks at the queue (jobs queued on this node wake it at once)
-     * @param lease how long a worker holds a job before another node may take it (a worker that died)
+     * @param lease how long a job stays a worker's without renewal (renewed every third of it while scanning), so
+     *     how long a dead worker's job waits before another node takes it
      * @param rematchBatch re-match jobs matched and saved together after an advisory update
      * @param maxAttempts claims of one job before it is recorded as FAILED
      */

@@ -112,6 +112,47 @@ public abstract class ScanStoreContract extends StoreContractBase {
     }
 
     @Test
+    void aRenewedLeaseKeepsItsJobAndAStaleHolderCannotRenewOrFinishIt() {
+        scans().enqueue(A, REPO, Trigger.PUSH, T0);
+        Job slow = claimAll("slow").getFirst();
+        Instant renewedAt = T0.plus(LEASE).minusSeconds(1);
+        assertThat(scans().renew(List.of(slow), LEASE, renewedAt)).isTrue();
+        assertThat(scans().claim(
+                                "w2",
+                                10,
+                                Optional.empty(),
+                                LEASE,
+                                T0.plus(LEASE).plusSeconds(1)))
+                .as("past the first lease, but renewed")
+                .isEmpty();
+
+        Instant expired = renewedAt.plus(LEASE).plusSeconds(1);
+        List<Job> retaken = scans().claim("w2", 10, Optional.empty(), LEASE, expired);
+        assertThat(retaken)
+                .singleElement()
+                .satisfies(j -> assertThat(j.attempts()).isEqualTo(2));
+        assertThat(scans().renew(List.of(slow), LEASE, expired.plusSeconds(1)))
+                .as("taken over")
+                .isFalse();
+        scans().finish(List.of(slow));
+        assertThat(scans().depth().get(Trigger.PUSH))
+                .as("still the new holder's")
+                .isEqualTo(1);
+        assertThat(scans().claim(
+                                "w3",
+                                10,
+                                Optional.empty(),
+                                LEASE,
+                                expired.plus(LEASE).minusSeconds(1)))
+                .as("the stale renewal did not move the new holder's lease")
+                .isEmpty();
+        scans().finish(retaken);
+        assertThat(scans().depth().get(Trigger.PUSH)).isZero();
+        assertThat(scans().renew(retaken, LEASE, expired)).as("finished").isFalse();
+        assertThat(scans().renew(List.of(), LEASE, expired)).isTrue();
+    }
+
+    @Test
     void anAdvisoryUpdateQueuesRematchesOnlyForImagesHoldingAChangedPackage() {
         scans().save(report(A, ScanStatus.COMPLETE, "{}"), Optional.of(rows(ZLIB, TAR)));
         scans().save(report(B, ScanStatus.COMPLETE, "{}"), Optional.of(rows(LOG4J)));
