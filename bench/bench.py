@@ -1094,6 +1094,12 @@ def paired_ratio(rows_a, rows_b, field="value", invert=False):
     on this machine whoever it is. Rounds alternate the order, so over an even number of rounds the
     geometric mean of the per-round ratios cancels that position effect, which a ratio of medians does not.
     """
+    logs = log_ratios(rows_a, rows_b, field, invert)
+    return math.exp(sum(logs) / len(logs)) if logs else None
+
+
+def log_ratios(rows_a, rows_b, field, invert):
+    """The per-round log ratios A/B (B/A if invert), or None if the rounds do not pair or one failed."""
     if len(rows_a) != len(rows_b) or not rows_a:
         return None
     logs = []
@@ -1104,7 +1110,7 @@ def paired_ratio(rows_a, rows_b, field="value", invert=False):
         if not va or not vb:
             return None
         logs.append(math.log(vb / va if invert else va / vb))
-    return math.exp(sum(logs) / len(logs))
+    return logs
 
 
 # Two-sided 95 % quantiles of Student's t by degrees of freedom (rounds - 1); 1.96 beyond the table.
@@ -1118,14 +1124,9 @@ def paired_ratio_interval(rows_a, rows_b, field="value", invert=False):
     On a noisy machine the per-round ratios scatter by ±10 % and more; the interval says whether a run of
     this many rounds can tell a ratio from its target at all.
     """
-    if len(rows_a) != len(rows_b) or len(rows_a) < 2:
+    logs = log_ratios(rows_a, rows_b, field, invert)
+    if not logs or len(logs) < 2:
         return None
-    logs = []
-    for ra, rb in zip(rows_a, rows_b):
-        va, vb = ra.get(field), rb.get(field)
-        if "error" in ra or "error" in rb or not va or not vb:
-            return None
-        logs.append(math.log(vb / va if invert else va / vb))
     df = len(logs) - 1
     t = T975.get(df) or next((T975[k] for k in sorted(T975) if k >= df), 1.96)
     half = t * statistics.stdev(logs) / math.sqrt(len(logs))

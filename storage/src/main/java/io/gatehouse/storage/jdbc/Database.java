@@ -124,10 +124,11 @@ final class Database {
     static Instant instant(java.sql.ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, OffsetDateTime.class).toInstant();
     }
-    /** Runs {@code sql} once per item, {@link #BATCH} statements a round trip. */
-    static <T> void inBatches(Handle h, String sql, Collection<T> items, BiConsumer<PreparedBatch, T> binder) {
+    /** Runs {@code sql} once per item, {@link #BATCH} statements a round trip; returns the rows it changed. */
+    static <T> int inBatches(Handle h, String sql, Collection<T> items, BiConsumer<PreparedBatch, T> binder) {
         PreparedBatch batch = null;
         int pending = 0;
+        int changed = 0;
         for (T item : items) {
             if (batch == null) {
                 batch = h.prepareBatch(sql);
@@ -135,13 +136,23 @@ final class Database {
             binder.accept(batch, item);
             batch.add();
             if (++pending == BATCH) {
-                batch.execute();
+                changed += changed(batch.execute());
                 batch = null;
                 pending = 0;
             }
         }
         if (batch != null) {
-            batch.execute();
+            changed += changed(batch.execute());
         }
+        return changed;
+    }
+
+    /** Rows a batch changed (a driver that does not say, SUCCESS_NO_INFO, counts none). */
+    private static int changed(int[] counts) {
+        int sum = 0;
+        for (int n : counts) {
+            sum += Math.max(n, 0);
+        }
+        return sum;
     }
 }

@@ -190,24 +190,14 @@ final class JdbcScanStore implements ScanStore {
 
     @Override
     public boolean renew(Collection<Job> jobs, Duration lease, Instant now) {
-        if (jobs.isEmpty()) {
-            return true;
-        }
-        Map<String, List<Long>> byOwner = new LinkedHashMap<>();
-        jobs.forEach(
-                j -> byOwner.computeIfAbsent(j.owner(), o -> new ArrayList<>()).add(j.id()));
-        int renewed = db.write(h -> {
-            int n = 0;
-            for (Map.Entry<String, List<Long>> e : byOwner.entrySet()) {
-                n += h.createUpdate(
-                                "UPDATE scan_jobs SET lease_expires = :until WHERE id IN (<ids>) AND lease_owner = :o")
-                        .bindList("ids", e.getValue())
-                        .bind("o", e.getKey())
-                        .bind("until", Database.timestamp(now.plus(lease)))
-                        .execute();
-            }
-            return n;
-        });
+        // Like finish: only rows still held under the claim token, so a job taken over is left to its new holder.
+        int renewed = db.write(h -> Database.inBatches(
+                h,
+                "UPDATE scan_jobs SET lease_expires = :until WHERE id = :id AND lease_owner = :o",
+                jobs,
+                (b, j) -> b.bind("until", Database.timestamp(now.plus(lease)))
+                        .bind("id", j.id())
+                        .bind("o", j.owner())));
         return renewed == jobs.size();
     }
 
