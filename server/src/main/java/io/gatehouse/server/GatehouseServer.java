@@ -56,6 +56,7 @@ import io.gatehouse.core.store.BlobStore;
 import io.gatehouse.core.store.MetadataStore;
 import io.gatehouse.http.ClientAddress;
 import io.gatehouse.http.Dispatcher;
+import io.gatehouse.http.FairShareHandler;
 import io.gatehouse.http.JsonErrorHandler;
 import io.gatehouse.http.ObservabilityHandler;
 import io.gatehouse.http.Route;
@@ -403,7 +404,7 @@ public final class GatehouseServer implements AutoCloseable {
             this.dispatchers = List.of(ociDispatcher, api, system);
             var sequence = new org.eclipse.jetty.server.Handler.Sequence(oci, api, system);
             this.observability = new ObservabilityHandler(sequence, registry);
-            jetty.setHandler(new GracefulHandler(observability));
+            jetty.setHandler(new GracefulHandler(new FairShareHandler(observability)));
             jetty.setErrorHandler(new JsonErrorHandler());
             jetty.setStopTimeout(ConfigValidator.duration(
                             "server.shutdownTimeout", config.server().shutdownTimeout())
