@@ -191,13 +191,12 @@ final class JdbcScanStore implements ScanStore {
     @Override
     public boolean renew(Collection<Job> jobs, Duration lease, Instant now) {
         // Like finish: only rows still held under the claim token, so a job taken over is left to its new holder.
+        var until = Database.timestamp(now.plus(lease));
         int renewed = db.write(h -> Database.inBatches(
                 h,
                 "UPDATE scan_jobs SET lease_expires = :until WHERE id = :id AND lease_owner = :o",
                 jobs,
-                (b, j) -> b.bind("until", Database.timestamp(now.plus(lease)))
-                        .bind("id", j.id())
-                        .bind("o", j.owner())));
+                (b, j) -> b.bind("until", until).bind("id", j.id()).bind("o", j.owner())));
         return renewed == jobs.size();
     }
 
